@@ -1,0 +1,110 @@
+/// The one error type of the library: a stable machine-readable ``Code`` and a human message that names
+/// the offending value.
+///
+/// The codes map one-to-one onto the error codes of the `introspection-jwt` command line tool.
+public struct IntrospectionJWTError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// A stable, machine-readable error code. New codes may be added; switch with a `default`.
+    public struct Code: Sendable, Hashable, RawRepresentable, CustomStringConvertible {
+        /// The code as the command line tool prints it (for example `bad_signature`).
+        public let rawValue: String
+
+        /// Makes a code from its printed form.
+        public init(rawValue: String) { self.rawValue = rawValue }
+
+        public var description: String { rawValue }
+
+        /// Not a compact JWS, bad base64url, a header or payload that is not a strict UTF-8 JSON object,
+        /// duplicate member names, over a size limit, or a top-level `iat`, `exp` or `nbf` that is not a number.
+        public static let malformed = Code(rawValue: "malformed")
+        /// `alg` missing, not a string, `none`, an HMAC algorithm, or not in the allowed set.
+        public static let unsupportedAlgorithm = Code(rawValue: "unsupported_algorithm")
+        /// `typ` missing or not `token-introspection+jwt`.
+        public static let wrongType = Code(rawValue: "wrong_type")
+        /// `crit` names a header parameter the verifier does not implement, or is itself malformed.
+        public static let unsupportedCriticalHeader = Code(rawValue: "unsupported_critical_header")
+        /// No key of the key set fits the token (kid, kty, crv, alg, use, key_ops).
+        public static let unknownKey = Code(rawValue: "unknown_key")
+        /// The selected RSA key's modulus is under 2048 bits.
+        public static let weakKey = Code(rawValue: "weak_key")
+        /// The signature does not verify.
+        public static let badSignature = Code(rawValue: "bad_signature")
+        /// `iss`, `aud`, `iat` or `token_introspection` is missing.
+        public static let missingClaim = Code(rawValue: "missing_claim")
+        /// `iss` is not a string equal to the expected issuer.
+        public static let wrongIssuer = Code(rawValue: "wrong_issuer")
+        /// `aud` contains none of the expected audiences.
+        public static let wrongAudience = Code(rawValue: "wrong_audience")
+        /// `iat` or `nbf` is later than the verification time plus the clock skew.
+        public static let notYetValid = Code(rawValue: "not_yet_valid")
+        /// `iat` is older than the maximum age, or a top-level `exp` has passed.
+        public static let expired = Code(rawValue: "expired")
+        /// `token_introspection` is not an RFC 7662 response object.
+        public static let invalidIntrospection = Code(rawValue: "invalid_introspection")
+        /// The keys could not be obtained.
+        public static let jwksUnavailable = Code(rawValue: "jwks_unavailable")
+
+        /// Every code, in the order the verifier checks them.
+        public static let allCases: [Code] = [
+            .malformed, .unsupportedAlgorithm, .wrongType, .unsupportedCriticalHeader, .unknownKey, .weakKey,
+            .badSignature, .missingClaim, .wrongIssuer, .wrongAudience, .notYetValid, .expired,
+            .invalidIntrospection, .jwksUnavailable,
+        ]
+    }
+
+    /// What went wrong, as a stable code.
+    public let code: Code
+    /// A human explanation naming the offending value.
+    public let message: String
+
+    /// Makes an error.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}
+
+extension IntrospectionJWTError {
+    @inline(never)
+    static func malformed(_ message: String) -> Self { Self(.malformed, message) }
+    @inline(never)
+    static func unsupportedAlgorithm(_ message: String) -> Self { Self(.unsupportedAlgorithm, message) }
+    @inline(never)
+    static func wrongType(_ message: String) -> Self { Self(.wrongType, message) }
+    @inline(never)
+    static func unsupportedCriticalHeader(_ message: String) -> Self { Self(.unsupportedCriticalHeader, message) }
+    @inline(never)
+    static func unknownKey(_ message: String) -> Self { Self(.unknownKey, message) }
+    @inline(never)
+    static func weakKey(_ message: String) -> Self { Self(.weakKey, message) }
+    @inline(never)
+    static func badSignature(_ message: String) -> Self { Self(.badSignature, message) }
+    @inline(never)
+    static func missingClaim(_ message: String) -> Self { Self(.missingClaim, message) }
+    @inline(never)
+    static func wrongIssuer(_ message: String) -> Self { Self(.wrongIssuer, message) }
+    @inline(never)
+    static func wrongAudience(_ message: String) -> Self { Self(.wrongAudience, message) }
+    @inline(never)
+    static func notYetValid(_ message: String) -> Self { Self(.notYetValid, message) }
+    @inline(never)
+    static func expired(_ message: String) -> Self { Self(.expired, message) }
+    @inline(never)
+    static func invalidIntrospection(_ message: String) -> Self { Self(.invalidIntrospection, message) }
+    @inline(never)
+    static func jwksUnavailable(_ message: String) -> Self { Self(.jwksUnavailable, message) }
+}
+
+/// Quotes a value from the token for an error message, shortened so that hostile input cannot flood logs.
+func quoted(_ text: String, limit: Int = 80) -> String {
+    var result = ""
+    JSONWriter.writeString(text.count > limit ? String(text.prefix(limit)) + "…" : text, into: &result)
+    return result
+}
+
+/// Renders a JSON value for an error message, shortened.
+func quoted(_ value: JSONValue, limit: Int = 80) -> String {
+    let text = JSONWriter.string(for: value)
+    return text.count > limit ? String(text.prefix(limit)) + "…" : text
+}

@@ -1,0 +1,141 @@
+public import Foundation
+
+/// Verifies JWT introspection responses (RFC 9701, `application/token-introspection+jwt`).
+///
+/// The pipeline reads top to bottom and stops at the first failure, whose code says which step failed:
+/// 1. structure: three strict base64url parts, strict UTF-8 JSON objects, numeric time claims;
+/// 2. header: `alg` in the allow-list, `typ` `token-introspection+jwt`, no unknown `crit`;
+/// 3. key: from the key source, by `kid` (or every key that fits the algorithm);
+/// 4. signature, by OpenSSL;
+/// 5. claims: presence, `iss`, `aud`, time, and the `token_introspection` member.
+///
+/// ```swift
+/// let keys = try JWKSet(json: jwksDocument)
+/// let verifier = IntrospectionResponseVerifier(
+///     policy: VerificationPolicy(issuer: "https://as.example.com", audience: "https://rs.example.com"),
+///     keys: keys)
+/// let response = try await verifier.verify(jwt)
+/// if response.introspection.isActive { ... }
+/// ```
+public struct IntrospectionResponseVerifier: Sendable {
+    /// What the response must satisfy.
+    public let policy: VerificationPolicy
+    /// Where the keys come from.
+    public let keySource: any VerificationKeySource
+
+    /// A verifier that takes its keys from `keySource` (a remote JWKS, an archive, ...).
+    public init(policy: VerificationPolicy, keySource: any VerificationKeySource) {
+        self.policy = policy
+        self.keySource = keySource
+    }
+
+    /// A verifier with a fixed key set.
+    public init(policy: VerificationPolicy, keys: JWKSet) {
+        self.init(policy: policy, keySource: keys)
+    }
+
+    /// Verifies `token` as of `time` (now by default; an audit passes the moment the response was received).
+    public func verify(_ token: String, at time: Date = Date()) async throws(IntrospectionJWTError) -> VerifiedIntrospectionResponse {
+        let parsed = try parse(token)
+        let keys: JWKSet
+        if parsed.keyIDIsInvalid {
+            keys = JWKSet(keys: [])
+        } else {
+            keys = try await keySource.keySet(forKeyID: parsed.header.keyID, algorithm: parsed.header.algorithm)
+        }
+        return try finish(parsed, keys: keys, at: time)
+    }
+
+    /// Verifies `token` with the given key set, synchronously (the key source is not consulted).
+    public func verify(_ token: String, using keys: JWKSet, at time: Date = Date()) throws(IntrospectionJWTError) -> VerifiedIntrospectionResponse {
+        try finish(try parse(token), keys: keys, at: time)
+    }
+
+    // MARK: - The steps
+
+    struct ParsedResponse {
+        let jws: CompactJWS
+        let header: JOSEHeader
+        let keyIDIsInvalid: Bool
+    }
+
+    /// Steps 1 and 2: structure and header.
+    func parse(_ token: String) throws(IntrospectionJWTError) -> ParsedResponse {
+        let jws = try CompactJWS.parse(token)
+        try ResponseClaims.checkTimeClaimTypes(jws.payload)
+        let (header, keyIDIsInvalid) = try JOSEHeader.check(
+            jws.header,
+            allowedAlgorithms: policy.allowedAlgorithms,
+            understoodCriticalParameters: policy.understoodCriticalHeaderParameters
+        )
+        return ParsedResponse(jws: jws, header: header, keyIDIsInvalid: keyIDIsInvalid)
+    }
+
+    /// Steps 3 to 5: key, signature, claims.
+    func finish(_ parsed: ParsedResponse, keys: JWKSet, at time: Date) throws(IntrospectionJWTError) -> VerifiedIntrospectionResponse {
+        let key = try Self.verifySignature(of: parsed.jws, header: parsed.header, keyIDIsInvalid: parsed.keyIDIsInvalid, keys: keys)
+        let claims = parsed.jws.payload
+        try ResponseClaims.checkRequiredClaims(claims)
+        try ResponseClaims.checkIssuer(claims, expected: policy.issuer)
+        try ResponseClaims.checkAudience(claims, expected: policy.audiences)
+        try ResponseClaims.checkTimes(
+            claims,
+            at: time.timeIntervalSince1970,
+            maximumAge: policy.maximumAge.secondsValue,
+            clockSkew: policy.clockSkew.secondsValue
+        )
+        let introspection = try ResponseClaims.checkTokenIntrospection(claims)
+        return VerifiedIntrospectionResponse(header: parsed.header, claims: claims, introspection: introspection, verificationKey: key)
+    }
+
+    /// Selects the keys that fit (by `kid` when present; RFC 7515 §4.1.4, RFC 7517 §4.2-4.5) and returns
+    /// the first one whose signature verifies. No fitting key: `unknown_key`; only weak RSA keys fit:
+    /// `weak_key`; none verifies: `bad_signature`.
+    static func verifySignature(
+        of jws: CompactJWS,
+        header: JOSEHeader,
+        keyIDIsInvalid: Bool,
+        keys: JWKSet
+    ) throws(IntrospectionJWTError) -> VerificationKey {
+        let algorithm = header.algorithm
+        if keyIDIsInvalid {
+            throw .unknownKey("\"kid\" is a \(header.members["kid"]?.typeName ?? "?"), not a string, and names no key")
+        }
+        var fitting = 0
+        var strong = 0
+        var weakKey: VerificationKey? = nil
+        let verified: VerificationKey? = jws.signature.withUnsafeBufferPointer { signature in
+            jws.withSigningInput { signingInput in
+                for key in keys.keys where key.fits(algorithm) {
+                    if let keyID = header.keyID, !(key.keyID?.hasSameCodePoints(as: keyID) ?? false) { continue }
+                    fitting += 1
+                    if key.isWeak {
+                        weakKey = key
+                        continue
+                    }
+                    strong += 1
+                    if key.isValidSignature(signature, for: signingInput, algorithm: algorithm) { return key }
+                }
+                return nil
+            }
+        }
+        if let verified { return verified }
+        let keyName = header.keyID.map { "kid \(quoted($0))" } ?? "no kid"
+        guard fitting > 0 else {
+            if let keyID = header.keyID, !keys.keys(withID: keyID).isEmpty {
+                throw .unknownKey("the key with kid \(quoted(keyID)) does not fit \(algorithm) (its kty, crv or alg differ)")
+            }
+            if let keyID = header.keyID {
+                throw .unknownKey("no key in the key set has kid \(quoted(keyID))")
+            }
+            throw .unknownKey("no key in the key set fits \(algorithm) (the token has no kid)")
+        }
+        if strong == 0, let weakKey {
+            throw .weakKey("the key for \(keyName) is RSA with a \(weakKey.bitCount)-bit modulus, under the required \(VerificationKey.minimumRSAModulusBitCount) bits")
+        }
+        if jws.signature.isEmpty {
+            throw .badSignature("the signature is empty")
+        }
+        throw .badSignature("the \(algorithm) signature does not verify with \(strong == 1 ? "the key" : "any of the \(strong) keys") fitting \(keyName)")
+    }
+}

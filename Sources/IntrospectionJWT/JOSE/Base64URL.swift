@@ -1,0 +1,75 @@
+// Written by hand: Foundation's base64 decoder accepts padding and the standard alphabet and does not
+// insist on canonical trailing bits, all of which RFC 7515 §2 (and our strict parsing) must refuse.
+
+/// Strict unpadded base64url (RFC 4648 §5, RFC 7515 §2, Appendix C).
+enum Base64URL {
+    private static let decodeTable: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (value, character) in alphabet.enumerated() { table[Int(character)] = UInt8(value) }
+        return table
+    }()
+
+    private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    /// Decodes unpadded base64url; nil when a character is outside the alphabet (including `=`, `+`, `/`
+    /// and white space), when the length cannot be an encoding (n mod 4 = 1), or when unused trailing
+    /// bits are not zero (a non-canonical encoding).
+    static func decode(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        let count = input.count
+        if count % 4 == 1 { return nil }
+        var output = [UInt8]()
+        output.reserveCapacity(count * 3 / 4)
+        let table = decodeTable
+        var index = 0
+        while index + 4 <= count {
+            let a = table[Int(input[index])], b = table[Int(input[index + 1])]
+            let c = table[Int(input[index + 2])], d = table[Int(input[index + 3])]
+            if (a | b | c | d) & 0xC0 != 0 { return nil }
+            output.append(a << 2 | b >> 4)
+            output.append(b << 4 | c >> 2)
+            output.append(c << 6 | d)
+            index += 4
+        }
+        switch count - index {
+        case 0:
+            break
+        case 2:
+            let a = table[Int(input[index])], b = table[Int(input[index + 1])]
+            if (a | b) & 0xC0 != 0 || b & 0x0F != 0 { return nil }
+            output.append(a << 2 | b >> 4)
+        case 3:
+            let a = table[Int(input[index])], b = table[Int(input[index + 1])], c = table[Int(input[index + 2])]
+            if (a | b | c) & 0xC0 != 0 || c & 0x03 != 0 { return nil }
+            output.append(a << 2 | b >> 4)
+            output.append(b << 4 | c >> 2)
+        default:
+            return nil
+        }
+        return output
+    }
+
+    /// Decodes a string (see ``decode(_:)-(UnsafeBufferPointer<UInt8>)``).
+    static func decode(_ string: String) -> [UInt8]? {
+        var string = string
+        return string.withUTF8 { decode($0) }
+    }
+
+    /// Encodes bytes as unpadded base64url.
+    static func encode(_ bytes: some Sequence<UInt8>) -> String {
+        var output = [UInt8]()
+        var buffer: UInt32 = 0
+        var bits = 0
+        for byte in bytes {
+            buffer = buffer << 8 | UInt32(byte)
+            bits += 8
+            while bits >= 6 {
+                bits -= 6
+                output.append(alphabet[Int((buffer >> UInt32(bits)) & 0x3F)])
+            }
+        }
+        if bits > 0 {
+            output.append(alphabet[Int((buffer << UInt32(6 - bits)) & 0x3F)])
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+}

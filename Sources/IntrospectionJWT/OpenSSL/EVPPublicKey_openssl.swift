@@ -1,0 +1,185 @@
+internal import COpenSSL
+
+/// Why OpenSSL refused to build a key from JWK parameters.
+struct KeyConstructionFailure: Error, Sendable {
+    let reason: String
+}
+
+/// The padding of an RSA signature.
+enum RSASignaturePadding: Sendable {
+    /// RSASSA-PKCS1-v1_5 (RS256, RS384, RS512).
+    case pkcs1
+    /// RSASSA-PSS with MGF1 over the same hash and a salt as long as the hash (PS256, PS384, PS512).
+    case pss
+}
+
+/// An OpenSSL public key (`EVP_PKEY`), built once when a key set is loaded and shared by every
+/// verification. The pointer never leaves this class.
+final class EVPPublicKey: @unchecked Sendable {
+    // @unchecked: the EVP_PKEY is never mutated after construction, and OpenSSL 3 allows one key to be
+    // used for verification by several threads at once.
+
+    private let pointer: OpaquePointer
+
+    private init(takingOwnershipOf pointer: OpaquePointer) {
+        self.pointer = pointer
+    }
+
+    deinit { EVP_PKEY_free(pointer) }
+
+    /// The key size in bits (the RSA modulus length, the curve's field size, ...).
+    var bitCount: Int { Int(EVP_PKEY_get_bits(pointer)) }
+
+    // MARK: - Construction
+
+    /// An RSA public key from the big-endian modulus and exponent.
+    static func rsa(modulus: [UInt8], exponent: [UInt8]) throws(KeyConstructionFailure) -> EVPPublicKey {
+        try fromParameters(algorithm: "RSA") { builder in
+            guard let n = BN_bin2bn(modulus, Int32(modulus.count), nil) else { return nil }
+            defer { BN_free(n) }
+            guard let e = BN_bin2bn(exponent, Int32(exponent.count), nil) else { return nil }
+            defer { BN_free(e) }
+            // The builder keeps pointers to the numbers until `to_param` copies them: convert here,
+            // before the defers free them.
+            guard OSSL_PARAM_BLD_push_BN(builder, ParameterName.rsaModulus, n) == 1,
+                OSSL_PARAM_BLD_push_BN(builder, ParameterName.rsaExponent, e) == 1
+            else { return nil }
+            return OSSL_PARAM_BLD_to_param(builder)
+        }
+    }
+
+    /// An EC public key on a NIST curve from its affine coordinates; refused unless the point lies on
+    /// the curve and is a valid public key (`EVP_PKEY_public_check`).
+    static func ec(curve: EllipticCurve, x: [UInt8], y: [UInt8]) throws(KeyConstructionFailure) -> EVPPublicKey {
+        let point = [0x04] + x + y  // uncompressed SEC 1 encoding
+        let result = point.withUnsafeBytes { pointBytes in
+            curve.rawValue.withCString { name in
+                // The builder keeps pointers to the name and the point until `to_param` copies them.
+                Result { () throws(KeyConstructionFailure) in
+                  try fromParameters(algorithm: "EC") { builder in
+                    guard OSSL_PARAM_BLD_push_utf8_string(builder, ParameterName.groupName, name, 0) == 1,
+                        OSSL_PARAM_BLD_push_octet_string(
+                            builder, ParameterName.publicKey, pointBytes.baseAddress, pointBytes.count
+                        ) == 1
+                    else { return nil }
+                    return OSSL_PARAM_BLD_to_param(builder)
+                  }
+                }
+            }
+        }
+        let key = try result.get()
+        guard let context = EVP_PKEY_CTX_new_from_pkey(nil, key.pointer, nil) else {
+            throw KeyConstructionFailure(reason: "OpenSSL could not check the key: \(OpenSSLErrorStack.drain())")
+        }
+        defer { EVP_PKEY_CTX_free(context) }
+        guard EVP_PKEY_public_check(context) == 1 else {
+            throw KeyConstructionFailure(reason: "the point is not a valid public key on \(curve.rawValue): \(OpenSSLErrorStack.drain())")
+        }
+        return key
+    }
+
+    /// An Ed25519 or Ed448 public key from its raw encoding.
+    static func edwards(curve: EdwardsCurve, x: [UInt8]) throws(KeyConstructionFailure) -> EVPPublicKey {
+        let type = curve == .ed25519 ? EVP_PKEY_ED25519 : EVP_PKEY_ED448
+        guard let pointer = EVP_PKEY_new_raw_public_key(type, nil, x, x.count) else {
+            throw KeyConstructionFailure(reason: "OpenSSL refused the \(curve.rawValue) key: \(OpenSSLErrorStack.drain())")
+        }
+        return EVPPublicKey(takingOwnershipOf: pointer)
+    }
+
+    /// Builds a key with `EVP_PKEY_fromdata` from the parameters that `build` pushes into a builder and
+    /// converts (with `OSSL_PARAM_BLD_to_param`) while everything it pushed is still alive.
+    private static func fromParameters(
+        algorithm: String,
+        build: (OpaquePointer) -> UnsafeMutablePointer<OSSL_PARAM>?
+    ) throws(KeyConstructionFailure) -> EVPPublicKey {
+        guard let builder = OSSL_PARAM_BLD_new() else {
+            throw KeyConstructionFailure(reason: "out of memory: \(OpenSSLErrorStack.drain())")
+        }
+        defer { OSSL_PARAM_BLD_free(builder) }
+        guard let parameters = build(builder) else {
+            throw KeyConstructionFailure(reason: "could not encode the key parameters: \(OpenSSLErrorStack.drain())")
+        }
+        defer { OSSL_PARAM_free(parameters) }
+        guard let context = EVP_PKEY_CTX_new_from_name(nil, algorithm, nil) else {
+            throw KeyConstructionFailure(reason: "OpenSSL has no \(algorithm) implementation: \(OpenSSLErrorStack.drain())")
+        }
+        defer { EVP_PKEY_CTX_free(context) }
+        var key: OpaquePointer? = nil
+        guard EVP_PKEY_fromdata_init(context) == 1,
+            EVP_PKEY_fromdata(context, &key, COpenSSL_EVP_PKEY_PUBLIC_KEY(), parameters) == 1,
+            let key
+        else {
+            throw KeyConstructionFailure(reason: "OpenSSL refused the \(algorithm) key: \(OpenSSLErrorStack.drain())")
+        }
+        return EVPPublicKey(takingOwnershipOf: key)
+    }
+
+    // MARK: - Verification
+
+    /// Verifies an RSA or ECDSA signature over a precomputed digest. For ECDSA, `signature` is DER.
+    func verify(
+        signature: UnsafeBufferPointer<UInt8>,
+        digest: UnsafeBufferPointer<UInt8>,
+        digestAlgorithm: MessageDigest,
+        rsaPadding: RSASignaturePadding?
+    ) -> Bool {
+        guard let context = EVP_PKEY_CTX_new_from_pkey(nil, pointer, nil) else {
+            OpenSSLErrorStack.clear()
+            return false
+        }
+        defer { EVP_PKEY_CTX_free(context) }
+        let configured = digestAlgorithm.withUnsafeMDPointer { md -> Bool in
+            guard EVP_PKEY_verify_init(context) == 1, EVP_PKEY_CTX_set_signature_md(context, md) == 1 else {
+                return false
+            }
+            switch rsaPadding {
+            case nil:
+                return true
+            case .pkcs1:
+                return EVP_PKEY_CTX_set_rsa_padding(context, RSA_PKCS1_PADDING) == 1
+            case .pss:
+                return EVP_PKEY_CTX_set_rsa_padding(context, RSA_PKCS1_PSS_PADDING) == 1
+                    && EVP_PKEY_CTX_set_rsa_mgf1_md(context, md) == 1
+                    && EVP_PKEY_CTX_set_rsa_pss_saltlen(context, Int32(digestAlgorithm.byteCount)) == 1
+            }
+        }
+        guard configured else {
+            OpenSSLErrorStack.clear()
+            return false
+        }
+        let status = EVP_PKEY_verify(context, signature.baseAddress, signature.count, digest.baseAddress, digest.count)
+        if status != 1 { OpenSSLErrorStack.clear() }
+        return status == 1
+    }
+
+    /// Verifies an EdDSA signature over the message itself (RFC 8037 §3.1: no pre-hash).
+    func verify(signature: UnsafeBufferPointer<UInt8>, message: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let context = EVP_MD_CTX_new() else {
+            OpenSSLErrorStack.clear()
+            return false
+        }
+        defer { EVP_MD_CTX_free(context) }
+        guard EVP_DigestVerifyInit_ex(context, nil, nil, nil, nil, pointer, nil) == 1 else {
+            OpenSSLErrorStack.clear()
+            return false
+        }
+        let status = EVP_DigestVerify(context, signature.baseAddress, signature.count, message.baseAddress, message.count)
+        if status != 1 { OpenSSLErrorStack.clear() }
+        return status == 1
+    }
+}
+
+/// The `OSSL_PARAM` names used to build keys. The parameter builder keeps the name pointers until
+/// `OSSL_PARAM_BLD_to_param`, so they must be static C strings, never bridged Swift strings (whose
+/// temporary buffers die when the call returns). The values are those of `core_names.h`.
+private enum ParameterName {
+    static var rsaModulus: UnsafePointer<CChar> { cString("n") }  // OSSL_PKEY_PARAM_RSA_N
+    static var rsaExponent: UnsafePointer<CChar> { cString("e") }  // OSSL_PKEY_PARAM_RSA_E
+    static var groupName: UnsafePointer<CChar> { cString("group") }  // OSSL_PKEY_PARAM_GROUP_NAME
+    static var publicKey: UnsafePointer<CChar> { cString("pub") }  // OSSL_PKEY_PARAM_PUB_KEY
+
+    private static func cString(_ string: StaticString) -> UnsafePointer<CChar> {
+        UnsafeRawPointer(string.utf8Start).assumingMemoryBound(to: CChar.self)
+    }
+}

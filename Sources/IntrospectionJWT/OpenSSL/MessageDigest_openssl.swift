@@ -1,0 +1,49 @@
+internal import COpenSSL
+
+/// A hash algorithm fetched from OpenSSL once (`EVP_MD_fetch`) and reused by every verification, so
+/// that no verification looks an algorithm up by name.
+final class MessageDigest: @unchecked Sendable {
+    // @unchecked: the EVP_MD is immutable after the fetch and OpenSSL allows it to be shared by threads.
+
+    /// SHA-256 (RS256, PS256, ES256).
+    static let sha256 = MessageDigest(name: "SHA2-256", byteCount: 32)
+    /// SHA-384 (RS384, PS384, ES384).
+    static let sha384 = MessageDigest(name: "SHA2-384", byteCount: 48)
+    /// SHA-512 (RS512, PS512, ES512).
+    static let sha512 = MessageDigest(name: "SHA2-512", byteCount: 64)
+
+    /// The largest digest of any supported algorithm.
+    static let maximumByteCount = 64
+
+    private let pointer: OpaquePointer
+    /// The digest's length in bytes.
+    let byteCount: Int
+
+    private init(name: String, byteCount: Int) {
+        guard let pointer = EVP_MD_fetch(nil, name, nil) else {
+            // Without SHA-2 the OpenSSL installation is unusable for anything; nothing can recover.
+            fatalError("OpenSSL provides no \(name) implementation: \(OpenSSLErrorStack.drain())")
+        }
+        self.pointer = pointer
+        self.byteCount = byteCount
+    }
+
+    deinit { EVP_MD_free(pointer) }
+
+    /// Hashes `message` into `output`, which must hold at least `byteCount` bytes; false on failure.
+    func hash(_ message: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>) -> Bool {
+        precondition(output.count >= byteCount)
+        var length: UInt32 = 0
+        let status = EVP_Digest(message.baseAddress, message.count, output.baseAddress, &length, pointer, nil)
+        guard status == 1, Int(length) == byteCount else {
+            OpenSSLErrorStack.clear()
+            return false
+        }
+        return true
+    }
+
+    /// Lends the `EVP_MD` pointer to `body`; it must not be kept.
+    func withUnsafeMDPointer<R>(_ body: (OpaquePointer) throws -> R) rethrows -> R {
+        try body(pointer)
+    }
+}
