@@ -1,0 +1,68 @@
+import Foundation
+
+/// The inputs of `verify`: files holding one JWT each, or `-` for one JWT per line of standard input.
+enum InputSource {
+    case file(String)
+    case standardInput
+
+    /// Checks that every named file can be read before anything is verified (exit 2 otherwise).
+    static func resolve(_ arguments: [String]) throws -> [InputSource] {
+        try arguments.map { argument in
+            if argument == "-" { return .standardInput }
+            guard FileManager.default.isReadableFile(atPath: argument) else {
+                throw ConfigurationError("cannot read the input file \(argument)")
+            }
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), isDirectory.boolValue {
+                throw ConfigurationError("the input \(argument) is a directory, not a file")
+            }
+            return .file(argument)
+        }
+    }
+
+    /// Calls `body` with each input's name (the file name, or `stdin:LINE`) and its token, in order.
+    /// A file's surrounding white space is ignored; blank lines of standard input are skipped.
+    static func forEachToken(
+        in inputs: [InputSource],
+        _ body: (_ name: String, _ token: String) async throws -> Void
+    ) async throws {
+        for input in inputs {
+            switch input {
+            case .file(let path):
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw ConfigurationError("cannot read the input file \(path)")
+                }
+                try await body(path, trimmed(String(decoding: data, as: UTF8.self)))
+            case .standardInput:
+                var lineNumber = 0
+                while let line = readLine(strippingNewline: true) {
+                    lineNumber += 1
+                    let token = trimmed(line)
+                    if token.isEmpty { continue }
+                    try await body("stdin:\(lineNumber)", token)
+                }
+            }
+        }
+    }
+
+    /// Synchronous variant, for reporting without verifying.
+    static func forEachToken(in inputs: [InputSource], _ body: (_ name: String, _ token: String) throws -> Void) throws {
+        for input in inputs {
+            switch input {
+            case .file(let path):
+                try body(path, "")
+            case .standardInput:
+                var lineNumber = 0
+                while let line = readLine(strippingNewline: true) {
+                    lineNumber += 1
+                    if trimmed(line).isEmpty { continue }
+                    try body("stdin:\(lineNumber)", "")
+                }
+            }
+        }
+    }
+
+    private static func trimmed(_ text: String) -> String {
+        text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
