@@ -73,7 +73,10 @@ public struct IntrospectionResponseVerifier: Sendable {
 
     /// Steps 3 to 5: key, signature, claims.
     func finish(_ parsed: ParsedResponse, keys: JWKSet, at time: Date) throws(IntrospectionJWTError) -> VerifiedIntrospectionResponse {
-        let key = try Self.verifySignature(of: parsed.jws, header: parsed.header, keyIDIsInvalid: parsed.keyIDIsInvalid, keys: keys)
+        let key = try JWSSignatureVerifier.verifySignature(
+            of: parsed.jws, algorithm: parsed.header.algorithm, keyID: parsed.header.keyID,
+            keyIDIsInvalid: parsed.keyIDIsInvalid, keys: keys
+        )
         let claims = parsed.jws.payload
         try ResponseClaims.checkRequiredClaims(claims)
         try ResponseClaims.checkIssuer(claims, expected: policy.issuer)
@@ -86,56 +89,5 @@ public struct IntrospectionResponseVerifier: Sendable {
         )
         let introspection = try ResponseClaims.checkTokenIntrospection(claims)
         return VerifiedIntrospectionResponse(header: parsed.header, claims: claims, introspection: introspection, verificationKey: key)
-    }
-
-    /// Selects the keys that fit (by `kid` when present; RFC 7515 §4.1.4, RFC 7517 §4.2-4.5) and returns
-    /// the first one whose signature verifies. No fitting key: `unknown_key`; only weak RSA keys fit:
-    /// `weak_key`; none verifies: `bad_signature`.
-    static func verifySignature(
-        of jws: CompactJWS,
-        header: JOSEHeader,
-        keyIDIsInvalid: Bool,
-        keys: JWKSet
-    ) throws(IntrospectionJWTError) -> VerificationKey {
-        let algorithm = header.algorithm
-        if keyIDIsInvalid {
-            throw .unknownKey("\"kid\" is a \(header.members["kid"]?.typeName ?? "?"), not a string, and names no key")
-        }
-        var fitting = 0
-        var strong = 0
-        var weakKey: VerificationKey? = nil
-        let verified: VerificationKey? = jws.signature.withUnsafeBufferPointer { signature in
-            jws.withSigningInput { signingInput in
-                for key in keys.keys where key.fits(algorithm) {
-                    if let keyID = header.keyID, !(key.keyID?.hasSameCodePoints(as: keyID) ?? false) { continue }
-                    fitting += 1
-                    if key.isWeak {
-                        weakKey = key
-                        continue
-                    }
-                    strong += 1
-                    if key.isValidSignature(signature, for: signingInput, algorithm: algorithm) { return key }
-                }
-                return nil
-            }
-        }
-        if let verified { return verified }
-        let keyName = header.keyID.map { "kid \(quoted($0))" } ?? "no kid"
-        guard fitting > 0 else {
-            if let keyID = header.keyID, !keys.keys(withID: keyID).isEmpty {
-                throw .unknownKey("the key with kid \(quoted(keyID)) does not fit \(algorithm) (its kty, crv or alg differ)")
-            }
-            if let keyID = header.keyID {
-                throw .unknownKey("no key in the key set has kid \(quoted(keyID))")
-            }
-            throw .unknownKey("no key in the key set fits \(algorithm) (the token has no kid)")
-        }
-        if strong == 0, let weakKey {
-            throw .weakKey("the key for \(keyName) is RSA with a \(weakKey.bitCount)-bit modulus, under the required \(VerificationKey.minimumRSAModulusBitCount) bits")
-        }
-        if jws.signature.isEmpty {
-            throw .badSignature("the signature is empty")
-        }
-        throw .badSignature("the \(algorithm) signature does not verify with \(strong == 1 ? "the key" : "any of the \(strong) keys") fitting \(keyName)")
     }
 }

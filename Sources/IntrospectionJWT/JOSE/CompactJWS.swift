@@ -9,13 +9,19 @@ struct CompactJWS: Sendable {
     let signingInputByteCount: Int
     /// The protected header.
     let header: JSONObject
-    /// The payload, which for a JWT is the claims set.
+    /// The payload, which for a JWT is the claims set (empty when parsed as opaque bytes).
     let payload: JSONObject
     /// The decoded signature (possibly empty).
     let signature: [UInt8]
 
+    /// Whether the payload must be a JSON object (a JWT) or may be any bytes (a bare JWS).
+    enum PayloadKind {
+        case jsonObject
+        case opaque
+    }
+
     /// Parses `header.payload.signature`, refusing anything that is not exactly that.
-    static func parse(_ token: String) throws(IntrospectionJWTError) -> CompactJWS {
+    static func parse(_ token: String, payload payloadKind: PayloadKind = .jsonObject) throws(IntrospectionJWTError) -> CompactJWS {
         let bytes = Array(token.utf8)
         guard bytes.count <= maximumTokenByteCount else {
             throw .malformed("the token is \(bytes.count) bytes long, over the limit of \(maximumTokenByteCount)")
@@ -38,7 +44,16 @@ struct CompactJWS: Sendable {
             let signaturePart = UnsafeBufferPointer(rebasing: buffer[(dots[1] + 1)...])
 
             let header = try decodeJSONObject(headerPart, name: "header")
-            let payload = try decodeJSONObject(payloadPart, name: "payload")
+            let payload: JSONObject
+            switch payloadKind {
+            case .jsonObject:
+                payload = try decodeJSONObject(payloadPart, name: "payload")
+            case .opaque:
+                guard Base64URL.decode(payloadPart) != nil else {
+                    throw .malformed("the payload is not valid unpadded base64url")
+                }
+                payload = JSONObject(members: [])
+            }
             guard let signature = Base64URL.decode(signaturePart) else {
                 throw .malformed("the signature is not valid unpadded base64url")
             }

@@ -32,17 +32,20 @@ extension JOSEHeader {
         let algorithm = try checkAlgorithm(members["alg"], allowed: allowedAlgorithms)
         let type = try checkType(members["typ"])
         try checkCritical(members["crit"], header: members, understood: understoodCriticalParameters)
-        var keyID: String? = nil
-        var keyIDIsInvalid = false
-        switch members["kid"] {
-        case nil: break
-        case .string(let value)?: keyID = value
-        case .some: keyIDIsInvalid = true
-        }
+        let (keyID, keyIDIsInvalid) = keyIdentifier(members)
         return (JOSEHeader(algorithm: algorithm, keyID: keyID, type: type, members: members), keyIDIsInvalid)
     }
 
-    private static func checkAlgorithm(
+    /// `kid` when it is a string; a `kid` of another JSON type names no key.
+    static func keyIdentifier(_ members: JSONObject) -> (keyID: String?, isInvalid: Bool) {
+        switch members["kid"] {
+        case nil: (nil, false)
+        case .string(let value)?: (value, false)
+        case .some: (nil, true)
+        }
+    }
+
+    static func checkAlgorithm(
         _ value: JSONValue?,
         allowed: Set<SignatureAlgorithm>
     ) throws(IntrospectionJWTError) -> SignatureAlgorithm {
@@ -83,7 +86,7 @@ extension JOSEHeader {
             || lowered.hasSameCodePoints(as: "application/" + tokenIntrospectionType)
     }
 
-    private static func checkCritical(
+    static func checkCritical(
         _ value: JSONValue?,
         header: JSONObject,
         understood: Set<String>

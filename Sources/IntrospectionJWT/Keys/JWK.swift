@@ -133,6 +133,9 @@ enum JWKParser {
         guard exponent.last! & 1 == 1, exponent.count > 1 || firstExponent >= 3 else {
             throw Unusable("the public exponent must be odd and at least 3")
         }
+        guard !ROCAFingerprint.matches(modulus: modulus) else {
+            throw Unusable("the modulus has the ROCA fingerprint (CVE-2017-15361): its factors can be computed")
+        }
         do {
             return try EVPPublicKey.rsa(modulus: modulus, exponent: exponent)
         } catch {
