@@ -54,6 +54,10 @@ let package = Package(
             name: "IntrospectionJWTTests",
             dependencies: ["IntrospectionJWT", "IntrospectionTestSupport"]
         ),
+        .testTarget(
+            name: "IntrospectionJWTCLITests",
+            dependencies: ["IntrospectionJWTCLI", "IntrospectionJWT", "IntrospectionTestSupport"]
+        ),
     ]
 )
 
