@@ -20,6 +20,22 @@ public enum SignatureAlgorithm: String, Sendable, Hashable, CaseIterable, Custom
     /// The default allow-list: every algorithm this library implements.
     public static let allSupported: Set<SignatureAlgorithm> = Set(allCases)
 
+    /// A dense index (0 to 9) for per-algorithm tables.
+    var index: Int {
+        switch self {
+        case .rs256: 0
+        case .rs384: 1
+        case .rs512: 2
+        case .ps256: 3
+        case .ps384: 4
+        case .ps512: 5
+        case .es256: 6
+        case .es384: 7
+        case .es512: 8
+        case .edDSA: 9
+        }
+    }
+
     /// The algorithm family: what kind of key it needs and how it signs.
     enum Family: Sendable {
         case rsaPKCS1

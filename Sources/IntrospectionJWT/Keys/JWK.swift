@@ -68,6 +68,13 @@ enum JWKParser {
         default:
             throw Unusable("unsupported key type \(quoted(keyTypeName))")
         }
+        publicKey.prepareVerification(for: SignatureAlgorithm.allCases.filter { candidate in
+            switch (candidate.family, keyType) {
+            case (.rsaPKCS1, .rsa), (.rsaPSS, .rsa): true
+            case (.ecdsa(let wanted), .ec(let curve)): wanted == curve
+            default: false
+            }
+        })
         let key = VerificationKey(
             keyID: keyID, keyType: keyType, algorithm: algorithm, use: use, keyOperations: operations,
             bitCount: publicKey.bitCount, jwk: jwk, publicKey: publicKey

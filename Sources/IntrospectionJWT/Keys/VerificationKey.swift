@@ -91,19 +91,14 @@ public struct VerificationKey: Sendable {
             guard digestAlgorithm.hash(message, into: buffer) else { return false }
             let digest = UnsafeBufferPointer(rebasing: buffer[0..<digestAlgorithm.byteCount])
             switch algorithm.family {
-            case .rsaPKCS1:
-                return publicKey.verify(signature: signature, digest: digest, digestAlgorithm: digestAlgorithm, rsaPadding: .pkcs1)
-            case .rsaPSS:
-                return publicKey.verify(signature: signature, digest: digest, digestAlgorithm: digestAlgorithm, rsaPadding: .pss)
+            case .rsaPKCS1, .rsaPSS:
+                return publicKey.verify(signature: signature, digest: digest, algorithm: algorithm)
             case .ecdsa(let curve):
                 return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: ECDSASignature.maximumDERByteCount) { der in
                     guard let length = ECDSASignature.der(fromRaw: signature, coordinateByteCount: curve.coordinateByteCount, into: der) else {
                         return false
                     }
-                    return publicKey.verify(
-                        signature: UnsafeBufferPointer(rebasing: der[0..<length]), digest: digest,
-                        digestAlgorithm: digestAlgorithm, rsaPadding: nil
-                    )
+                    return publicKey.verify(signature: UnsafeBufferPointer(rebasing: der[0..<length]), digest: digest, algorithm: algorithm)
                 }
             case .edDSA:
                 return false  // unreachable: EdDSA has no digest

@@ -5,27 +5,34 @@ struct KeyConstructionFailure: Error, Sendable {
     let reason: String
 }
 
-/// The padding of an RSA signature.
-enum RSASignaturePadding: Sendable {
-    /// RSASSA-PKCS1-v1_5 (RS256, RS384, RS512).
-    case pkcs1
-    /// RSASSA-PSS with MGF1 over the same hash and a salt as long as the hash (PS256, PS384, PS512).
-    case pss
-}
-
 /// An OpenSSL public key (`EVP_PKEY`), built once when a key set is loaded and shared by every
 /// verification. The pointer never leaves this class.
 final class EVPPublicKey: @unchecked Sendable {
-    // @unchecked: the EVP_PKEY is never mutated after construction, and OpenSSL 3 allows one key to be
-    // used for verification by several threads at once.
+    // @unchecked: the EVP_PKEY and the prepared contexts are never mutated once the key set is loaded
+    // (`prepareVerification` runs before the key is shared); OpenSSL 3 allows one key to be used for
+    // verification by several threads at once, and each verification works on its own context copy.
 
     private let pointer: OpaquePointer
+    /// Verify contexts prepared once per algorithm this key can verify (index: `SignatureAlgorithm.index`).
+    private var templates: [VerifyContextTemplate?]
 
     private init(takingOwnershipOf pointer: OpaquePointer) {
         self.pointer = pointer
+        self.templates = []
     }
 
     deinit { EVP_PKEY_free(pointer) }
+
+    /// Prepares the verify contexts for `algorithms`, once, while the key is being loaded (before it is
+    /// shared). A verification then duplicates a prepared context instead of fetching the signature
+    /// implementation by name and configuring padding and digests again.
+    func prepareVerification(for algorithms: [SignatureAlgorithm]) {
+        var templates = [VerifyContextTemplate?](repeating: nil, count: SignatureAlgorithm.allCases.count)
+        for algorithm in algorithms {
+            templates[algorithm.index] = VerifyContextTemplate(key: pointer, algorithm: algorithm)
+        }
+        self.templates = templates
+    }
 
     /// The key size in bits (the RSA modulus length, the curve's field size, ...).
     var bitCount: Int { Int(EVP_PKEY_get_bits(pointer)) }
@@ -117,40 +124,15 @@ final class EVPPublicKey: @unchecked Sendable {
 
     // MARK: - Verification
 
-    /// Verifies an RSA or ECDSA signature over a precomputed digest. For ECDSA, `signature` is DER.
+    /// Verifies an RSA or ECDSA signature over a precomputed digest (for ECDSA, `signature` is DER),
+    /// with the context prepared for `algorithm`.
     func verify(
         signature: UnsafeBufferPointer<UInt8>,
         digest: UnsafeBufferPointer<UInt8>,
-        digestAlgorithm: MessageDigest,
-        rsaPadding: RSASignaturePadding?
+        algorithm: SignatureAlgorithm
     ) -> Bool {
-        guard let context = EVP_PKEY_CTX_new_from_pkey(nil, pointer, nil) else {
-            OpenSSLErrorStack.clear()
-            return false
-        }
-        defer { EVP_PKEY_CTX_free(context) }
-        let configured = digestAlgorithm.withUnsafeMDPointer { md -> Bool in
-            guard EVP_PKEY_verify_init(context) == 1, EVP_PKEY_CTX_set_signature_md(context, md) == 1 else {
-                return false
-            }
-            switch rsaPadding {
-            case nil:
-                return true
-            case .pkcs1:
-                return EVP_PKEY_CTX_set_rsa_padding(context, RSA_PKCS1_PADDING) == 1
-            case .pss:
-                return EVP_PKEY_CTX_set_rsa_padding(context, RSA_PKCS1_PSS_PADDING) == 1
-                    && EVP_PKEY_CTX_set_rsa_mgf1_md(context, md) == 1
-                    && EVP_PKEY_CTX_set_rsa_pss_saltlen(context, Int32(digestAlgorithm.byteCount)) == 1
-            }
-        }
-        guard configured else {
-            OpenSSLErrorStack.clear()
-            return false
-        }
-        let status = EVP_PKEY_verify(context, signature.baseAddress, signature.count, digest.baseAddress, digest.count)
-        if status != 1 { OpenSSLErrorStack.clear() }
-        return status == 1
+        guard algorithm.index < templates.count, let template = templates[algorithm.index] else { return false }
+        return template.verify(signature: signature, digest: digest)
     }
 
     /// Verifies an EdDSA signature over the message itself (RFC 8037 §3.1: no pre-hash).
@@ -165,6 +147,56 @@ final class EVPPublicKey: @unchecked Sendable {
             return false
         }
         let status = EVP_DigestVerify(context, signature.baseAddress, signature.count, message.baseAddress, message.count)
+        if status != 1 { OpenSSLErrorStack.clear() }
+        return status == 1
+    }
+}
+
+/// An `EVP_PKEY_CTX` initialised for verification with one algorithm's padding and digests. It is never
+/// used directly: each verification works on its own duplicate, so one template serves every thread.
+private final class VerifyContextTemplate {
+    private let pointer: OpaquePointer
+
+    init?(key: OpaquePointer, algorithm: SignatureAlgorithm) {
+        guard let digest = algorithm.digest, let context = EVP_PKEY_CTX_new_from_pkey(nil, key, nil) else {
+            OpenSSLErrorStack.clear()
+            return nil
+        }
+        let configured = digest.withUnsafeMDPointer { md -> Bool in
+            guard EVP_PKEY_verify_init(context) == 1, EVP_PKEY_CTX_set_signature_md(context, md) == 1 else {
+                return false
+            }
+            switch algorithm.family {
+            case .rsaPKCS1:
+                return EVP_PKEY_CTX_set_rsa_padding(context, RSA_PKCS1_PADDING) == 1
+            case .rsaPSS:
+                // RFC 7518 §3.5: MGF1 with the same hash, and a salt as long as the hash.
+                return EVP_PKEY_CTX_set_rsa_padding(context, RSA_PKCS1_PSS_PADDING) == 1
+                    && EVP_PKEY_CTX_set_rsa_mgf1_md(context, md) == 1
+                    && EVP_PKEY_CTX_set_rsa_pss_saltlen(context, Int32(digest.byteCount)) == 1
+            case .ecdsa:
+                return true
+            case .edDSA:
+                return false
+            }
+        }
+        guard configured else {
+            EVP_PKEY_CTX_free(context)
+            OpenSSLErrorStack.clear()
+            return nil
+        }
+        self.pointer = context
+    }
+
+    deinit { EVP_PKEY_CTX_free(pointer) }
+
+    func verify(signature: UnsafeBufferPointer<UInt8>, digest: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let context = EVP_PKEY_CTX_dup(pointer) else {
+            OpenSSLErrorStack.clear()
+            return false
+        }
+        defer { EVP_PKEY_CTX_free(context) }
+        let status = EVP_PKEY_verify(context, signature.baseAddress, signature.count, digest.baseAddress, digest.count)
         if status != 1 { OpenSSLErrorStack.clear() }
         return status == 1
     }
