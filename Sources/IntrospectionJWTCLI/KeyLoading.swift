@@ -14,6 +14,14 @@ enum KeyLoading {
         return try loadFile(jwks)
     }
 
+    /// One key set from a file (or, with remote keys, a URL).
+    static func keySet(_ location: String) async throws -> JWKSet {
+        if location.contains("://") {
+            throw ConfigurationError("\(location): fetching key sets from URLs is not supported by this build")
+        }
+        return try loadFile(location)
+    }
+
     /// Reads and parses a JWK Set file.
     static func loadFile(_ path: String) throws -> JWKSet {
         let url = URL(fileURLWithPath: path)

@@ -158,3 +158,15 @@ extension String {
         self.utf8.elementsEqual(other.utf8)
     }
 }
+
+extension JSONValue {
+    /// Parses a complete JSON text strictly (UTF-8, unique member names at every depth, nesting up to 32).
+    /// Throws ``IntrospectionJWTError/Code/malformed`` naming the first problem.
+    public init(parsing bytes: some Collection<UInt8>) throws(IntrospectionJWTError) {
+        do {
+            self = try StrictJSONParser.parse(bytes)
+        } catch {
+            throw .malformed("not valid JSON: \(error.reason)")
+        }
+    }
+}
