@@ -15,23 +15,10 @@ struct AuditCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("The expected issuer (exact match of iss).", valueName: "iss"))
-    var issuer: String
-
-    @Option(name: .long, help: ArgumentHelp("An accepted audience; repeat for several.", valueName: "aud"))
-    var audience: [String] = []
+    @OptionGroup var policyOptions: PolicyOptions
 
     @Option(name: .long, help: ArgumentHelp("A JWK Set file or a key archive file; repeat for several.", valueName: "jwks-or-archive-file"))
     var keys: [String] = []
-
-    @Option(name: .customLong("max-age"), help: ArgumentHelp("How old iat may be at received_at, in seconds.", valueName: "seconds"))
-    var maxAge: String = "300"
-
-    @Option(name: .customLong("clock-skew"), help: ArgumentHelp("Leeway for every time comparison, in seconds.", valueName: "seconds"))
-    var clockSkew: String = "60"
-
-    @Option(name: .long, help: ArgumentHelp("Allowed algorithms, comma separated (default: every supported one).", valueName: "RS256,ES256"))
-    var algorithms: String?
 
     @Option(name: .long, help: ArgumentHelp("Parallel verifications (default: the number of cores).", valueName: "N"))
     var jobs: Int?
@@ -43,28 +30,12 @@ struct AuditCommand: AsyncParsableCommand {
     var records: String
 
     func validate() throws {
-        guard !audience.isEmpty else { throw ValidationError("At least one --audience is required.") }
         guard !keys.isEmpty else { throw ValidationError("At least one --keys file is required.") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
-        _ = try policy()
-    }
-
-    func policy() throws -> VerificationPolicy {
-        guard let maximumAge = VerifyCommand.seconds(maxAge), maximumAge >= 0 else {
-            throw ValidationError("--max-age must be a non-negative number of seconds, not '\(maxAge)'.")
-        }
-        guard let skew = VerifyCommand.seconds(clockSkew), skew >= 0 else {
-            throw ValidationError("--clock-skew must be a non-negative number of seconds, not '\(clockSkew)'.")
-        }
-        let allowed = try algorithms.map(VerifyCommand.parseAlgorithms) ?? SignatureAlgorithm.allSupported
-        return VerificationPolicy(
-            issuer: issuer, audiences: audience, allowedAlgorithms: allowed,
-            maximumAge: .seconds(maximumAge), clockSkew: .seconds(skew)
-        )
     }
 
     func run() async throws {
-        let policy = try policy()
+        let policy = try policyOptions.policy()
         let publishedKeys: PublishedKeys
         let input: RecordReader
         do {

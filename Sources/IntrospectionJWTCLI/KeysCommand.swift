@@ -28,7 +28,7 @@ struct KeysCommand: AsyncParsableCommand {
         func run() async throws {
             var seen = Date()
             if let at {
-                guard let seconds = VerifyCommand.seconds(at) else { throw ValidationError("--at must be a number of Unix seconds, not '\(at)'.") }
+                guard let seconds = PolicyOptions.seconds(at) else { throw ValidationError("--at must be a number of Unix seconds, not '\(at)'.") }
                 seen = Date(timeIntervalSince1970: seconds)
             }
             let keySet: JWKSet
