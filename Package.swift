@@ -56,6 +56,17 @@ let package = Package(
             dependencies: ["IntrospectionJWT", "IntrospectionTestSupport"]
         ),
         .testTarget(
+            name: "RemoteKeysTests",
+            dependencies: [
+                "IntrospectionJWT",
+                "IntrospectionTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
             name: "IntrospectionJWTCLITests",
             dependencies: ["IntrospectionJWTCLI", "IntrospectionJWT", "IntrospectionTestSupport"]
         ),

@@ -125,7 +125,10 @@ public actor RemoteJWKSKeySource: VerificationKeySource {
             }
             return await keySetForUnknownKey(keyID, algorithm: algorithm, cached: cached.keySet, now: now)
         }
-        return try await keySetAfterExpiry(now: now)
+        let keySet = try await keySetAfterExpiry(now: now)
+        if keySet.hasKey(fitting: keyID, algorithm: algorithm) { return keySet }
+        // Even a set fetched a moment ago may predate a rotation: the unknown key gets its one refetch.
+        return await keySetForUnknownKey(keyID, algorithm: algorithm, cached: keySet, now: clock.now)
     }
 
     /// The key set, from the cache while fresh, else fetched (sharing a fetch already under way).
@@ -155,14 +158,20 @@ public actor RemoteJWKSKeySource: VerificationKeySource {
     public var lastFetchError: String? { lastFailure?.message }
 
     private func keySetForUnknownKey(_ keyID: String?, algorithm: SignatureAlgorithm, cached keySet: JWKSet, now: ContinuousClock.Instant) async -> JWKSet {
-        if let last = lastUnknownKeyRefetch, now < last.advanced(by: configuration.unknownKeyCooldown) {
+        let coolingDown = lastUnknownKeyRefetch.map { now < $0.advanced(by: configuration.unknownKeyCooldown) } ?? false
+        let backingOff = lastFailure.map { now < $0.at.advanced(by: configuration.failureBackoff) } ?? false
+        if coolingDown || backingOff {
+            if let inFlight {
+                // A fetch is under way (perhaps for this very key): share it rather than fail early.
+                counters.cacheMisses.increment()
+                await inFlight.value
+                return cached?.keySet ?? keySet
+            }
             counters.cooldownHits.increment()
-            logger.debug("unknown key during the refetch cooldown: no fetch", metadata: keyMetadata(keyID, algorithm))
-            return keySet
-        }
-        if let failure = lastFailure, now < failure.at.advanced(by: configuration.failureBackoff) {
-            counters.cooldownHits.increment()
-            logger.debug("unknown key while the last fetch failed recently: no fetch", metadata: keyMetadata(keyID, algorithm))
+            logger.debug(
+                coolingDown ? "unknown key during the refetch cooldown: no fetch" : "unknown key while the last fetch failed recently: no fetch",
+                metadata: keyMetadata(keyID, algorithm)
+            )
             return keySet
         }
         lastUnknownKeyRefetch = now
