@@ -55,9 +55,13 @@ struct AuditCommand: AsyncParsableCommand {
         try await OrderedParallelMap.run(
             jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
             next: { input.nextLine() },
-            transform: { line in auditor.audit(line) },
-            emit: { outcome in
-                print(outcome.jsonLine)
+            // The verdict and its output line are made in parallel; only printing and counting are serial.
+            transform: { line in
+                let outcome = auditor.audit(line)
+                return (outcome, outcome.jsonLine)
+            },
+            emit: { (outcome: Auditor.Outcome, line: String) in
+                print(line)
                 summary.add(outcome)
                 progress.update(records: summary.records, bytesRead: input.bytesRead)
             }
