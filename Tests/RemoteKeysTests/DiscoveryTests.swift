@@ -44,7 +44,7 @@ struct DiscoveryTests {
         }
         try await withServer(script) { server in
             box.issuer = server.baseURL + "/tenant/a"
-            let metadata = try await AuthorizationServerMetadata.discover(issuer: box.issuer)
+            let metadata = try await AuthorizationServerMetadata.discover(issuer: box.issuer, logger: RemoteFixture.logger)
             #expect(metadata.issuer == box.issuer)
             #expect(metadata.jwksURI == box.issuer + "/jwks")
             #expect(metadata.introspectionEndpoint == box.issuer + "/introspect")
@@ -66,7 +66,7 @@ struct DiscoveryTests {
         }
         try await withServer(script) { server in
             box.issuer = server.baseURL + "/tenant/a"
-            let metadata = try await AuthorizationServerMetadata.discover(issuer: box.issuer)
+            let metadata = try await AuthorizationServerMetadata.discover(issuer: box.issuer, logger: RemoteFixture.logger)
             #expect(metadata.jwksURI == box.issuer + "/jwks")
             #expect(server.requestCount(path: "/.well-known/oauth-authorization-server/tenant/a") == 1)
             #expect(server.requestCount(path: "/tenant/a/.well-known/openid-configuration") == 1)
@@ -90,7 +90,7 @@ struct DiscoveryTests {
         try await withServer(script) { server in
             box.issuer = server.baseURL
             do throws(IntrospectionJWTError) {
-                _ = try await RemoteJWKSKeySource.discovering(issuer: box.issuer)
+                _ = try await RemoteJWKSKeySource.discovering(issuer: box.issuer, logger: RemoteFixture.logger)
                 Issue.record("expected the metadata to be refused")
             } catch {
                 #expect(error.code == .jwksUnavailable)
@@ -115,7 +115,7 @@ struct DiscoveryTests {
         let script = ResponseScript { _ in .json(template.replacingOccurrences(of: "ISSUER", with: box.issuer)) }
         try await withServer(script) { server in
             box.issuer = server.baseURL
-            await #expect(throws: IntrospectionJWTError.self) { try await AuthorizationServerMetadata.discover(issuer: box.issuer) }
+            await #expect(throws: IntrospectionJWTError.self) { try await AuthorizationServerMetadata.discover(issuer: box.issuer, logger: RemoteFixture.logger) }
             #expect(server.requestCount == 2, "both well-known URLs were tried")
         }
     }
@@ -132,7 +132,7 @@ struct DiscoveryTests {
         }
         try await withServer(script) { server in
             box.issuer = server.baseURL
-            let source = try await RemoteJWKSKeySource.discovering(issuer: box.issuer, configuration: RemoteFixture.configuration())
+            let source = try await RemoteJWKSKeySource.discovering(issuer: box.issuer, configuration: RemoteFixture.configuration(), logger: RemoteFixture.logger)
             #expect(source.url == box.issuer + "/keys")
             let verifier = IntrospectionResponseVerifier(policy: VerificationPolicy(issuer: TokenMinter.issuer, audience: TokenMinter.audience), keySource: source)
             for _ in 0..<10 { #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil) }

@@ -14,7 +14,7 @@ struct KeySourceCachingTests {
         try await withServer(script) { server in
             let metrics = TestMetrics()
             let source = RemoteJWKSKeySource(
-                url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration(), metricsFactory: metrics
+                url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration(), logger: RemoteFixture.logger, metricsFactory: metrics
             )
             let verifier = RemoteFixture.verifier(source)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
@@ -45,7 +45,7 @@ struct KeySourceCachingTests {
             return response
         }
         try await withServer(script) { server in
-            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration())
+            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration(), logger: RemoteFixture.logger)
             let verifier = RemoteFixture.verifier(source)
             let token = RemoteFixture.token(RemoteFixture.keyA)
             let failures = await withTaskGroup(of: IntrospectionJWTError.Code?.self) { group in
@@ -67,7 +67,7 @@ struct KeySourceCachingTests {
     func rotationRefetchesOnce() async throws {
         let script = ResponseScript(serving: RemoteFixture.jwks(RemoteFixture.keyA))
         try await withServer(script) { server in
-            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration())
+            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration(), logger: RemoteFixture.logger)
             let verifier = RemoteFixture.verifier(source)
             for _ in 0..<5 { #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil) }
             #expect(server.requestCount == 1)
@@ -88,7 +88,7 @@ struct KeySourceCachingTests {
     func concurrentUnknownKidsShareOneRefetch() async throws {
         let script = ResponseScript(serving: RemoteFixture.jwks(RemoteFixture.keyA))
         try await withServer(script) { server in
-            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration())
+            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration(), logger: RemoteFixture.logger)
             let verifier = RemoteFixture.verifier(source)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             await script.set { _ in
@@ -113,7 +113,7 @@ struct KeySourceCachingTests {
             let metrics = TestMetrics()
             let cooldown = Duration.milliseconds(250)
             let source = RemoteJWKSKeySource(
-                url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration(cooldown: cooldown), metricsFactory: metrics
+                url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration(cooldown: cooldown), logger: RemoteFixture.logger, metricsFactory: metrics
             )
             let verifier = RemoteFixture.verifier(source)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
@@ -155,7 +155,7 @@ struct KeySourceCachingTests {
     func missingKidWithoutFittingKeyRefetchesOnce() async throws {
         let script = ResponseScript(serving: RemoteFixture.jwks(RemoteFixture.keyA))
         try await withServer(script) { server in
-            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration())
+            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration(), logger: RemoteFixture.logger)
             let verifier = RemoteFixture.verifier(source)
             // An RS256 token without kid: no RSA key in the set.
             let token = TokenMinter.sign(
@@ -181,7 +181,7 @@ struct KeySourceCachingTests {
         try await withServer(script) { server in
             let metrics = TestMetrics()
             let source = RemoteJWKSKeySource(
-                url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration(timeToLive: .seconds(60)), metricsFactory: metrics
+                url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration(timeToLive: .seconds(60)), logger: RemoteFixture.logger, metricsFactory: metrics
             )
             let verifier = RemoteFixture.verifier(source)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
@@ -210,8 +210,7 @@ struct KeySourceCachingTests {
         }
         try await withServer(script) { server in
             let source = RemoteJWKSKeySource(
-                url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration(minimumTimeToLive: .milliseconds(100))
-            )
+                url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration(minimumTimeToLive: .milliseconds(100)), logger: RemoteFixture.logger)
             let verifier = RemoteFixture.verifier(source)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             try await Task.sleep(for: .milliseconds(150))
@@ -233,7 +232,7 @@ struct KeySourceCachingTests {
             let configuration = bound == "minimum"
                 ? RemoteFixture.configuration(minimumTimeToLive: .milliseconds(300), maximumTimeToLive: .seconds(3600))
                 : RemoteFixture.configuration(minimumTimeToLive: .zero, maximumTimeToLive: .milliseconds(300))
-            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: configuration)
+            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: configuration, logger: RemoteFixture.logger)
             let verifier = RemoteFixture.verifier(source)
             for _ in 0..<3 { #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil) }
             #expect(server.requestCount == 1, "fresh until the \(bound) (300 ms)")
@@ -258,7 +257,7 @@ struct KeySourceCachingTests {
             (name: "Date", value: httpDate(serverNow)), (name: "Expires", value: httpDate(serverNow.addingTimeInterval(2))),
         ])
         try await withServer(script) { server in
-            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration(timeToLive: .milliseconds(200)))
+            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration(timeToLive: .milliseconds(200)), logger: RemoteFixture.logger)
             let verifier = RemoteFixture.verifier(source)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             try await Task.sleep(for: .milliseconds(400))
@@ -267,7 +266,7 @@ struct KeySourceCachingTests {
         }
         let plain = ResponseScript(serving: RemoteFixture.jwks(RemoteFixture.keyA))
         try await withServer(plain) { server in
-            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration(timeToLive: .milliseconds(200)))
+            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration(timeToLive: .milliseconds(200)), logger: RemoteFixture.logger)
             let verifier = RemoteFixture.verifier(source)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             try await Task.sleep(for: .milliseconds(300))
@@ -282,7 +281,7 @@ struct KeySourceCachingTests {
         try await withServer(script) { server in
             // Fresh for 1 s; the refresh window opens at max(1 s - 0.8 s, 0.5 s) = 0.5 s.
             let configuration = RemoteFixture.configuration(timeToLive: .seconds(1), refreshAhead: .milliseconds(800))
-            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: configuration)
+            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: configuration, logger: RemoteFixture.logger)
             let verifier = RemoteFixture.verifier(source)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)

@@ -82,7 +82,7 @@ struct KeySourceResilienceTests {
         let script = ResponseScript(serving: RemoteFixture.jwks(RemoteFixture.keyA))
         try await withServer(script) { server in
             let configuration = RemoteFixture.configuration(timeToLive: .seconds(2), refreshAhead: .seconds(2), failureBackoff: .seconds(30))
-            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: configuration)
+            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: configuration, logger: RemoteFixture.logger)
             let verifier = RemoteFixture.verifier(source)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             await script.set { _ in .status(500) }
@@ -104,7 +104,7 @@ struct KeySourceResilienceTests {
             let configuration = RemoteFixture.configuration(
                 timeToLive: .milliseconds(200), maximumStaleness: .seconds(30), failureBackoff: .milliseconds(300)
             )
-            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: configuration, metricsFactory: metrics)
+            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: configuration, logger: RemoteFixture.logger, metricsFactory: metrics)
             let verifier = RemoteFixture.verifier(source)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
 
@@ -142,7 +142,7 @@ struct KeySourceResilienceTests {
             let configuration = RemoteFixture.configuration(
                 timeToLive: .milliseconds(100), maximumStaleness: .milliseconds(700), failureBackoff: .milliseconds(50)
             )
-            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: configuration)
+            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: configuration, logger: RemoteFixture.logger)
             let verifier = RemoteFixture.verifier(source)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             await script.set { _ in .status(502) }
@@ -161,7 +161,7 @@ struct KeySourceResilienceTests {
         let script = ResponseScript(serving: RemoteFixture.jwks(RemoteFixture.keyA), headers: [(name: "Cache-Control", value: "max-age=0, stale-if-error=0")])
         try await withServer(script) { server in
             let configuration = RemoteFixture.configuration(minimumTimeToLive: .milliseconds(100), maximumStaleness: .seconds(60))
-            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: configuration)
+            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: configuration, logger: RemoteFixture.logger)
             let verifier = RemoteFixture.verifier(source)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             await script.set { _ in .status(500) }
@@ -175,7 +175,7 @@ struct KeySourceResilienceTests {
     func coldCacheFailure() async throws {
         let script = ResponseScript { _ in .status(503) }
         try await withServer(script) { server in
-            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration(failureBackoff: .milliseconds(300)))
+            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration(failureBackoff: .milliseconds(300)), logger: RemoteFixture.logger)
             let verifier = RemoteFixture.verifier(source)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == .jwksUnavailable)
             for _ in 0..<20 {
@@ -194,7 +194,7 @@ struct KeySourceResilienceTests {
         let server = try await TestHTTPServer.start { _ in .status(200) }
         let url = server.baseURL + "/jwks"
         try await server.shutdown()
-        let source = RemoteJWKSKeySource(url: url, configuration: RemoteFixture.configuration())
+        let source = RemoteJWKSKeySource(url: url, configuration: RemoteFixture.configuration(), logger: RemoteFixture.logger)
         do {
             _ = try await source.keySet()
             Issue.record("expected jwks_unavailable")
@@ -216,17 +216,17 @@ struct KeySourceResilienceTests {
             }
         }
         try await withServer(script) { server in
-            let followed = RemoteJWKSKeySource(url: server.baseURL + "/old", configuration: RemoteFixture.configuration())
+            let followed = RemoteJWKSKeySource(url: server.baseURL + "/old", configuration: RemoteFixture.configuration(), logger: RemoteFixture.logger)
             #expect(await verdict(RemoteFixture.verifier(followed), RemoteFixture.token(RemoteFixture.keyA)) == nil)
             #expect(server.requestCount(path: "/old") == 1)
             #expect(server.requestCount(path: "/jwks") == 1)
 
-            let refused = RemoteJWKSKeySource(url: server.baseURL + "/elsewhere", configuration: RemoteFixture.configuration())
+            let refused = RemoteJWKSKeySource(url: server.baseURL + "/elsewhere", configuration: RemoteFixture.configuration(), logger: RemoteFixture.logger)
             #expect(await verdict(RemoteFixture.verifier(refused), RemoteFixture.token(RemoteFixture.keyA)) == .jwksUnavailable)
             #expect(await refused.lastFetchError?.contains("not https") == true)
             #expect(server.requestCount(path: "/elsewhere") == 1)
 
-            let looping = RemoteJWKSKeySource(url: server.baseURL + "/loop", configuration: RemoteFixture.configuration())
+            let looping = RemoteJWKSKeySource(url: server.baseURL + "/loop", configuration: RemoteFixture.configuration(), logger: RemoteFixture.logger)
             #expect(await verdict(RemoteFixture.verifier(looping), RemoteFixture.token(RemoteFixture.keyA)) == .jwksUnavailable)
             #expect(server.requestCount(path: "/loop") == 6, "the request and five redirects, then refused")
         }
@@ -236,7 +236,7 @@ struct KeySourceResilienceTests {
         "http://as.example.com/jwks", "ftp://as.example.com/jwks", "https://user:secret@as.example.com/jwks", "/jwks", "not a url",
     ])
     func refusedURLs(url: String) async {
-        let source = RemoteJWKSKeySource(url: url, configuration: RemoteFixture.configuration())
+        let source = RemoteJWKSKeySource(url: url, configuration: RemoteFixture.configuration(), logger: RemoteFixture.logger)
         do {
             _ = try await source.keySet(forKeyID: "key-a", algorithm: .es256)
             Issue.record("expected jwks_unavailable")

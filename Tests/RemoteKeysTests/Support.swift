@@ -16,6 +16,13 @@ enum RemoteFixture {
     static let keyB = TestSigningKey(.ec(.p256), keyID: "key-b")
     static let rsa = TestSigningKey(.rsa(bits: 2048), keyID: "key-rsa")
 
+    /// A logger for the key sources under test that prints nothing (tests that read logs record them).
+    static let logger: Logger = {
+        var logger = Logger(label: "remote-keys-tests")
+        logger.logLevel = .critical
+        return logger
+    }()
+
     static let policy = VerificationPolicy(issuer: TokenMinter.issuer, audience: TokenMinter.audience)
 
     static var now: Int { Int(Date().timeIntervalSince1970) }

@@ -73,7 +73,9 @@ public enum HTTPURLPolicy {
     /// fragment, which may carry secrets).
     public static func redacted(_ url: String) -> String {
         guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else {
-            return "<unparseable URL>"
+            // Not a URL with a host: show it without anything after '?', '#' or '@', shortened.
+            let head = url.prefix { $0 != "?" && $0 != "#" && $0 != "@" }
+            return quoted(String(head), limit: 80)
         }
         var text = scheme + "://" + (host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host)
         if let port = components.port { text += ":\(port)" }

@@ -98,7 +98,7 @@ public struct AuthorizationServerMetadata: Sendable {
                 ])
                 return metadata
             } catch {
-                logger.warning("authorization server metadata not usable", metadata: [
+                logger.debug("authorization server metadata not usable here", metadata: [
                     "metadata_url": "\(HTTPURLPolicy.redacted(url))", "error": "\(error.message)",
                 ])
                 failures.append("\(HTTPURLPolicy.redacted(url)): \(error.message)")
