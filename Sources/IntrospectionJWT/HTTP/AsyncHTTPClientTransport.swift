@@ -32,6 +32,8 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         self.client = client
     }
 
+    /// Sends one request (no redirects followed) and collects the body up to `maximumBodyByteCount`.
+    /// Throws ``HTTPTransportError`` only.
     public func send(_ request: HTTPRequest, timeout: Duration, maximumBodyByteCount: Int) async throws -> HTTPResponse {
         guard let components = URLComponents(string: request.url),
             let scheme = components.scheme?.lowercased(), scheme == "https" || scheme == "http",

@@ -71,6 +71,7 @@ public enum HTTPTransportError: Error, Sendable, Hashable, CustomStringConvertib
     /// A redirect was not followed: to a URL that is not https, or too many of them.
     case redirectRefused(String)
 
+    /// A human explanation.
     public var description: String {
         switch self {
         case .timeout: "the request timed out"
