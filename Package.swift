@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "IntrospectionJWT", targets: ["IntrospectionJWT"]),
+        .library(name: "TokenIntrospectionClient", targets: ["TokenIntrospectionClient"]),
         .executable(name: "introspection-jwt", targets: ["IntrospectionJWTCLI"]),
     ],
     dependencies: [
@@ -51,6 +52,13 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "TokenIntrospectionClient",
+            dependencies: [
+                "IntrospectionJWT",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "IntrospectionJWTTests",
             dependencies: ["IntrospectionJWT", "IntrospectionTestSupport"]
@@ -69,6 +77,10 @@ let package = Package(
         .testTarget(
             name: "IntrospectionJWTCLITests",
             dependencies: ["IntrospectionJWTCLI", "IntrospectionJWT", "IntrospectionTestSupport"]
+        ),
+        .testTarget(
+            name: "TokenIntrospectionTests",
+            dependencies: ["TokenIntrospectionClient", "IntrospectionJWT", "IntrospectionTestSupport"]
         ),
     ]
 )

@@ -1,0 +1,236 @@
+import Foundation
+public import IntrospectionJWT
+import NIOConcurrencyHelpers
+
+/// An OAuth 2.0 authorization server for tests and examples, on 127.0.0.1 over real sockets:
+///
+/// - `POST {issuer}/introspect`: RFC 7662 with HTTP Basic (the exact RFC 6749 §2.3.1 header is required)
+///   or `client_secret_post`; JSON answers, or RFC 9701 JWT answers when `Accept` asks for
+///   `application/token-introspection+jwt`, signed with RS256, PS256, ES256 (or any algorithm
+///   ``TestSigningKey`` signs); inactive answers are exactly `{"active":false}`;
+/// - `GET {issuer}/jwks`: the published keys, with rotation (``rotateSigningKey(algorithm:retirePrevious:)``);
+/// - `GET /.well-known/oauth-authorization-server{issuer path}`: RFC 8414 metadata.
+///
+/// Reference tokens live in memory with their claims (``issueToken(claims:allowedClients:)``).
+/// ``faults`` switches on deliberate deviations for testing clients and conformance checkers.
+public final class LocalAuthorizationServer: Sendable {
+    /// A registered client (a resource server that may introspect).
+    public struct Client: Sendable {
+        /// `client_id`.
+        public var id: String
+        /// `client_secret`.
+        public var secret: String
+        /// `aud` of the JWT responses this client receives (RFC 9701 §5); its id by default.
+        public var audience: String
+        /// The RFC 8414 authentication methods the client may use (`client_secret_basic`, `client_secret_post`).
+        public var authenticationMethods: Set<String>
+
+        /// Makes a client that may use both methods.
+        public init(
+            id: String,
+            secret: String,
+            audience: String? = nil,
+            authenticationMethods: Set<String> = ["client_secret_basic", "client_secret_post"]
+        ) {
+            self.id = id
+            self.secret = secret
+            self.audience = audience ?? id
+            self.authenticationMethods = authenticationMethods
+        }
+    }
+
+    /// How the server starts.
+    public struct Configuration: Sendable {
+        /// The registered clients.
+        public var clients: [Client]
+        /// The algorithm of the first signing key.
+        public var signingAlgorithm: SignatureAlgorithm
+        /// The issuer's path after the host (e.g. `/tenant-a`), empty for a bare origin.
+        public var issuerPath: String
+        /// The faults active from the start.
+        public var faults: Faults
+
+        /// Makes a configuration.
+        public init(
+            clients: [Client],
+            signingAlgorithm: SignatureAlgorithm = .es256,
+            issuerPath: String = "",
+            faults: Faults = .none
+        ) {
+            self.clients = clients
+            self.signingAlgorithm = signingAlgorithm
+            self.issuerPath = issuerPath
+            self.faults = faults
+        }
+    }
+
+    /// A stored reference token.
+    struct TokenRecord: Sendable {
+        var claims: JSONObject
+        var allowedClients: Set<String>?
+        var revoked = false
+    }
+
+    /// A signing key and the algorithm it signs with.
+    struct SigningKey: Sendable {
+        let key: TestSigningKey
+        let algorithm: SignatureAlgorithm
+    }
+
+    /// Everything that changes while the server runs.
+    struct State: Sendable {
+        var clients: [Client]
+        var tokens: [String: TokenRecord] = [:]
+        /// The published keys; the last one signs.
+        var keys: [SigningKey]
+        var faults: Faults
+        var keyCount = 1
+        /// Keys that sign but are never published (``Faults/signWithUnpublishedKey``).
+        var unpublishedKeys: [SignatureAlgorithm: TestSigningKey] = [:]
+    }
+
+    let state: NIOLockedValueBox<State>
+    let http: TestHTTPServer
+    /// The issuer identifier: `http://127.0.0.1:<port>` plus the issuer path.
+    public let issuer: String
+    /// The issuer path (e.g. `/tenant-a`).
+    let issuerPath: String
+
+    private init(http: TestHTTPServer, issuerPath: String, state: NIOLockedValueBox<State>) {
+        self.http = http
+        self.issuerPath = issuerPath
+        self.issuer = http.baseURL + issuerPath
+        self.state = state
+    }
+
+    /// Starts a server on 127.0.0.1 with an ephemeral port.
+    public static func start(_ configuration: Configuration) async throws -> LocalAuthorizationServer {
+        let firstKey = SigningKey(key: makeKey(for: configuration.signingAlgorithm, keyID: "as-key-1"), algorithm: configuration.signingAlgorithm)
+        let state = NIOLockedValueBox(State(clients: configuration.clients, keys: [firstKey], faults: configuration.faults))
+        // The handler needs the server, which exists only once the port is known.
+        let box = NIOLockedValueBox<LocalAuthorizationServer?>(nil)
+        let http = try await TestHTTPServer.start { request in
+            guard let server = box.withLockedValue({ $0 }) else { return .status(503) }
+            return server.handle(request)
+        }
+        let server = LocalAuthorizationServer(http: http, issuerPath: configuration.issuerPath, state: state)
+        box.withLockedValue { $0 = server }
+        return server
+    }
+
+    /// Starts a server with one client.
+    public static func start(
+        client: Client,
+        signingAlgorithm: SignatureAlgorithm = .es256,
+        issuerPath: String = "",
+        faults: Faults = .none
+    ) async throws -> LocalAuthorizationServer {
+        try await start(Configuration(clients: [client], signingAlgorithm: signingAlgorithm, issuerPath: issuerPath, faults: faults))
+    }
+
+    /// Stops the server.
+    public func shutdown() async throws {
+        try await http.shutdown()
+    }
+
+    // MARK: - Addresses
+
+    /// The introspection endpoint.
+    public var introspectionEndpoint: String { issuer + "/introspect" }
+    /// The JWK Set.
+    public var jwksURI: String { issuer + "/jwks" }
+    /// Where RFC 8414 puts the metadata: the well-known path between the host and the issuer path.
+    public var metadataURL: String { http.baseURL + "/.well-known/oauth-authorization-server" + issuerPath }
+
+    // MARK: - Tokens, keys, faults
+
+    /// Stores a reference token with `claims` (the RFC 7662 members of its active answer, `active` aside)
+    /// and returns it. `allowedClients`, when set, limits which clients see it as active.
+    @discardableResult
+    public func issueToken(claims: JSONObject, allowedClients: Set<String>? = nil) -> String {
+        let token = Self.randomToken()
+        storeToken(token, claims: claims, allowedClients: allowedClients)
+        return token
+    }
+
+    /// Stores `token` with `claims`.
+    public func storeToken(_ token: String, claims: JSONObject, allowedClients: Set<String>? = nil) {
+        state.withLockedValue { $0.tokens[token] = TokenRecord(claims: claims, allowedClients: allowedClients) }
+    }
+
+    /// Revokes a token: from now on it is inactive.
+    public func revoke(_ token: String) {
+        state.withLockedValue { $0.tokens[token]?.revoked = true }
+    }
+
+    /// The active faults.
+    public var faults: Faults {
+        get { state.withLockedValue { $0.faults } }
+        set { state.withLockedValue { $0.faults = newValue } }
+    }
+
+    /// Changes the active faults.
+    public func updateFaults(_ change: (inout Faults) -> Void) {
+        state.withLockedValue { change(&$0.faults) }
+    }
+
+    /// Makes a new signing key (with a new `kid`) and publishes it; the previous keys stay published
+    /// unless `retirePrevious`. Returns the new key's `kid`.
+    @discardableResult
+    public func rotateSigningKey(algorithm: SignatureAlgorithm? = nil, retirePrevious: Bool = false) -> String {
+        let number = state.withLockedValue { state -> Int in
+            state.keyCount += 1
+            return state.keyCount
+        }
+        let chosen = algorithm ?? currentAlgorithm
+        let key = SigningKey(key: Self.makeKey(for: chosen, keyID: "as-key-\(number)"), algorithm: chosen)
+        state.withLockedValue { state in
+            if retirePrevious { state.keys.removeAll() }
+            state.keys.append(key)
+        }
+        return key.key.keyID ?? ""
+    }
+
+    /// The `kid` of the key that signs now.
+    public var currentKeyID: String { state.withLockedValue { $0.keys.last?.key.keyID ?? "" } }
+    /// The algorithm that signs now.
+    public var currentAlgorithm: SignatureAlgorithm { state.withLockedValue { $0.keys.last?.algorithm ?? .es256 } }
+
+    /// The JWK Set document the server publishes.
+    public var jwksDocument: String {
+        let keys = state.withLockedValue { $0.keys }
+        let jwks = keys.map { key in
+            key.key.publicJWK(extra: ["alg": .string(key.algorithm.rawValue), "use": .string("sig")])
+        }
+        return JSONWriter.string(for: .object(JSONObject(members: [.init(name: "keys", value: .array(jwks))])))
+    }
+
+    // MARK: - Requests seen
+
+    /// Every request received so far, in order.
+    public var requests: [TestHTTPServer.Request] { http.receivedRequests }
+    /// How many requests went to `path` (without the query), e.g. ``jwksPath``.
+    public func requestCount(path: String) -> Int { http.requestCount(path: path) }
+    /// The path of the introspection endpoint.
+    public var introspectionPath: String { issuerPath + "/introspect" }
+    /// The path of the JWK Set.
+    public var jwksPath: String { issuerPath + "/jwks" }
+
+    // MARK: - Helpers
+
+    static func makeKey(for algorithm: SignatureAlgorithm, keyID: String) -> TestSigningKey {
+        switch algorithm {
+        case .rs256, .rs384, .rs512, .ps256, .ps384, .ps512: return TestSigningKey(.rsa(bits: 2048), keyID: keyID)
+        case .es256: return TestSigningKey(.ec(.p256), keyID: keyID)
+        case .es384: return TestSigningKey(.ec(.p384), keyID: keyID)
+        case .es512: return TestSigningKey(.ec(.p521), keyID: keyID)
+        case .edDSA: return TestSigningKey(.ed25519, keyID: keyID)
+        }
+    }
+
+    static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return TestBase64URL.encode((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
+}
+

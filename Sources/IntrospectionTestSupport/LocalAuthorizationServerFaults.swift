@@ -1,0 +1,55 @@
+public import IntrospectionJWT
+
+extension LocalAuthorizationServer {
+    /// Deliberate deviations from RFC 7662 / RFC 9701, for testing clients and conformance checkers.
+    /// The default, ``none``, is a conforming server.
+    public struct Faults: Sendable {
+        /// `typ` of JWT responses: nil keeps `token-introspection+jwt`; `.some(nil)` omits it.
+        public var type: String?? = nil
+        /// `iss` of JWT responses instead of the issuer; `.some(nil)` omits it.
+        public var issuer: String?? = nil
+        /// `aud` of JWT responses instead of the client's audience; `.some(nil)` omits it.
+        public var audience: JSONValue?? = nil
+        /// Omit `iat` from JWT responses.
+        public var omitIssuedAt = false
+        /// Seconds added to `iat` of JWT responses (negative: an old response; positive: from the future).
+        public var issuedAtOffset = 0
+        /// Omit `token_introspection` from JWT responses.
+        public var omitTokenIntrospection = false
+        /// Put the token's `sub` at the top level of JWT responses (RFC 9701 §5: SHOULD NOT).
+        public var topLevelSubject = false
+        /// Put an `exp` (`iat` + this many seconds) at the top level of JWT responses (RFC 9701 §5: SHOULD NOT).
+        public var topLevelExpiration: Int? = nil
+        /// Extra members in inactive answers (RFC 9701 §5: MUST NOT; RFC 7662 §2.2: SHOULD NOT).
+        public var extraMembersWhenInactive: JSONObject? = nil
+        /// `active` as this value instead of a boolean (e.g. the string "true").
+        public var activeValue: JSONValue? = nil
+        /// Answer unauthenticated calls with 401 instead of RFC 9701's 400.
+        public var unauthenticatedStatus401 = false
+        /// Accept unauthenticated calls (RFC 9701 §4: MUST NOT).
+        public var allowUnauthenticated = false
+        /// Answer JWT requests with plain JSON (`application/json`): the downgrade of RFC 9701 §8.2.
+        public var jsonForJWTRequests = false
+        /// `Content-Type` of successful introspection answers instead of the right one.
+        public var contentType: String? = nil
+        /// Change one character of the payload after signing, so the signature no longer verifies.
+        public var tamperPayload = false
+        /// Sign JWT responses with a key that the JWKS does not publish (same `kid` scheme, unknown key).
+        public var signWithUnpublishedKey = false
+        /// `alg` header value instead of the signing algorithm (the signature is still made with the real one).
+        public var algorithmHeader: String? = nil
+        /// Answer every introspection call with this status and JSON body (e.g. 500 and `{"$error": "..."}`).
+        public var errorResponse: (status: Int, body: String)? = nil
+        /// Wait this long before answering introspection calls (to make clients time out).
+        public var introspectionDelay: Duration? = nil
+        /// `issuer` of the metadata document instead of the real one (RFC 8414 §3.3 says the client must not
+        /// use such metadata).
+        public var metadataIssuer: String? = nil
+
+        /// A conforming server.
+        public static let none = Faults()
+
+        /// Makes a fault set; change members as needed.
+        public init() {}
+    }
+}

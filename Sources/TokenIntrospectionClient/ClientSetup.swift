@@ -1,0 +1,114 @@
+import Foundation
+import IntrospectionJWT
+import Logging
+
+/// What the client needs before its first call (the endpoint, and for JWT responses the validator),
+/// resolved once: from the options, or from the issuer's metadata (RFC 8414) when they leave it open.
+///
+/// Concurrent first calls share one discovery. A failed discovery is not remembered: the next call tries
+/// again.
+actor ClientSetup {
+    /// The resolved endpoint and validator.
+    struct Resolved: Sendable {
+        let endpoint: String
+        let validator: (any IntrospectionResponseValidator)?
+    }
+
+    private let options: IntrospectionClientOptions
+    private let transport: any HTTPTransport
+    private let logger: Logger
+    private var resolved: Resolved?
+    private var pending: Task<Result<Resolved, IntrospectionClientError>, Never>?
+
+    init(options: IntrospectionClientOptions, transport: any HTTPTransport, logger: Logger) {
+        self.options = options
+        self.transport = transport
+        self.logger = logger
+    }
+
+    /// The endpoint and validator, resolving them on first use.
+    func resolve() async -> Result<Resolved, IntrospectionClientError> {
+        if let resolved { return .success(resolved) }
+        if let pending { return await pending.value }
+        let (options, transport, logger) = (self.options, self.transport, self.logger)
+        let task = Task { await Self.make(options: options, transport: transport, logger: logger) }
+        pending = task
+        let result = await task.value
+        pending = nil
+        if case .success(let value) = result { resolved = value }
+        return result
+    }
+
+    private static func make(
+        options: IntrospectionClientOptions,
+        transport: any HTTPTransport,
+        logger: Logger
+    ) async -> Result<Resolved, IntrospectionClientError> {
+        do throws(IntrospectionClientError) {
+            return .success(try await makeOrThrow(options: options, transport: transport, logger: logger))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private static func makeOrThrow(
+        options: IntrospectionClientOptions,
+        transport: any HTTPTransport,
+        logger: Logger
+    ) async throws(IntrospectionClientError) -> Resolved {
+        let usesDefaultVerifier = options.responseFormat == .jwt && options.responseValidator == nil
+        let needsMetadata = options.endpoint == nil || (usesDefaultVerifier && options.jwksURI == nil)
+        guard !(needsMetadata || usesDefaultVerifier) || options.issuer != nil else {
+            throw IntrospectionClientError(
+                .configuration,
+                options.endpoint == nil
+                    ? "neither the introspection endpoint nor the issuer to discover it from is configured"
+                    : "JWT responses are verified against the issuer, which is not configured (or give a responseValidator)"
+            )
+        }
+        var metadata: DiscoveredMetadata? = nil
+        if needsMetadata, let issuer = options.issuer {
+            metadata = try await DiscoveredMetadata.discover(issuer: issuer, options: options, transport: transport, logger: logger)
+        }
+        guard let endpoint = options.endpoint ?? metadata?.introspectionEndpoint else {
+            throw IntrospectionClientError(.configuration, "the issuer's metadata has no introspection_endpoint")
+        }
+        try checkURL(endpoint, name: "the introspection endpoint")
+
+        guard usesDefaultVerifier, let issuer = options.issuer else {
+            return Resolved(endpoint: endpoint, validator: options.responseValidator)
+        }
+        guard let jwksURI = options.jwksURI ?? metadata?.jwksURI else {
+            throw IntrospectionClientError(.configuration, "the issuer's metadata has no jwks_uri")
+        }
+        try checkURL(jwksURI, name: "the JWK Set URL")
+        var allowed = options.allowedAlgorithms
+        if let published = metadata?.signingAlgorithms {
+            // RFC 9701 §7: the algorithms the server may sign with; only those in both sets can ever verify.
+            allowed = allowed.filter { algorithm in published.contains { $0 == algorithm.rawValue } }
+            guard !allowed.isEmpty else {
+                throw IntrospectionClientError(
+                    .configuration,
+                    "none of the allowed algorithms is in the issuer's introspection_signing_alg_values_supported \(published)"
+                )
+            }
+        }
+        let keySource = DiscoveredMetadata.keySource(jwksURI: jwksURI, options: options, transport: transport, logger: logger)
+        let policy = VerificationPolicy(
+            issuer: issuer,
+            audiences: options.effectiveAudiences,
+            allowedAlgorithms: allowed,
+            maximumAge: options.maximumAge,
+            clockSkew: options.clockSkew
+        )
+        logger.debug("introspection client configured", metadata: ["endpoint": "\(endpoint)", "jwks_uri": "\(jwksURI)"])
+        return Resolved(endpoint: endpoint, validator: IntrospectionResponseVerifier(policy: policy, keySource: keySource))
+    }
+
+    /// https, or http to a loopback host only (``HTTPURLPolicy``).
+    private static func checkURL(_ url: String, name: String) throws(IntrospectionClientError) {
+        if let refusal = HTTPURLPolicy.refusal(for: url) {
+            throw IntrospectionClientError(.configuration, "\(name) cannot be used: \(refusal)")
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+public import IntrospectionJWT
+public import Logging
+
+/// An OAuth 2.0 token introspection client (RFC 7662) that asks for, and verifies, JWT responses
+/// (RFC 9701).
+///
+/// ```swift
+/// let client = IntrospectionClient(
+///     options: IntrospectionClientOptions(
+///         issuer: "https://as.example.com", clientID: "rs-1", clientSecret: secret, responseFormat: .jwt),
+///     transport: AsyncHTTPClientTransport())
+/// let response = await client.introspect(token: accessToken)
+/// guard !response.isError, response.isActive, response.hasScope("read") else { deny() }
+/// ```
+///
+/// With the `jwt` format and no ``IntrospectionClientOptions/responseValidator``, the client discovers the
+/// issuer's metadata once (RFC 8414) and verifies every response with ``IntrospectionResponseVerifier``
+/// over the issuer's remote JWK Set. Failures never throw: they come back as a response whose
+/// ``TokenIntrospectionResponse/isError`` is true.
+public struct IntrospectionClient: Sendable {
+    /// The options the client was made with.
+    public let options: IntrospectionClientOptions
+    let transport: any HTTPTransport
+    let logger: Logger
+    let setup: ClientSetup
+
+    /// Makes a client. Nothing is fetched until the first call. The transport defaults to
+    /// ``AsyncHTTPClientTransport`` (no redirects followed).
+    public init(
+        options: IntrospectionClientOptions,
+        transport: any HTTPTransport = AsyncHTTPClientTransport(),
+        logger: Logger = Logger(label: "introspection-jwt.introspection-client")
+    ) {
+        self.options = options
+        self.transport = transport
+        self.logger = logger
+        self.setup = ClientSetup(options: options, transport: transport, logger: logger)
+    }
+
+    /// Introspects `token`: a form-encoded POST with `token`, the optional `token_type_hint` and any
+    /// `additionalParameters` (RFC 7662 §2.1), authenticated as configured, with the `Accept` of the
+    /// configured format. The token and the client secret are never logged.
+    public func introspect(
+        token: String,
+        tokenTypeHint: TokenTypeHint? = nil,
+        additionalParameters: [(name: String, value: String)] = []
+    ) async -> TokenIntrospectionResponse {
+        let resolved: ClientSetup.Resolved
+        switch await setup.resolve() {
+        case .success(let value): resolved = value
+        case .failure(let error):
+            logger.warning("introspection not attempted", metadata: ["error": "\(error)"])
+            return TokenIntrospectionResponse(error: error)
+        }
+        let parts: (headers: [(name: String, value: String)], body: [UInt8])
+        do {
+            parts = try IntrospectionRequest.make(
+                token: token, tokenTypeHint: tokenTypeHint, additionalParameters: additionalParameters, options: options
+            )
+        } catch {
+            return TokenIntrospectionResponse(error: error)
+        }
+        // Sent with `send`, never `sendFollowingRedirects`: a redirect is answered as an HTTP status error
+        // rather than replaying the credentials and the token somewhere else.
+        let request = HTTPRequest(method: "POST", url: resolved.endpoint, headers: parts.headers, body: parts.body)
+        let endpointForLogs = HTTPURLPolicy.redacted(resolved.endpoint)
+        let answer: HTTPResponse
+        do {
+            answer = try await transport.send(request, timeout: options.timeout, maximumBodyByteCount: options.maximumResponseByteCount)
+        } catch {
+            let failure = IntrospectionClientError(.transport, "the call to \(endpointForLogs) failed: \(error)")
+            logger.warning("introspection call failed", metadata: ["endpoint": "\(endpointForLogs)", "error": "\(error)"])
+            return TokenIntrospectionResponse(error: failure)
+        }
+        let response = await ResponseInterpreter.interpret(
+            status: answer.status,
+            contentType: answer.header("Content-Type"),
+            body: answer.body,
+            format: options.responseFormat,
+            validator: resolved.validator,
+            receivedAt: Date()
+        )
+        if let error = response.error {
+            logger.warning("introspection failed", metadata: ["endpoint": "\(endpointForLogs)", "error": "\(error)"])
+        } else {
+            logger.debug("introspection answered", metadata: ["endpoint": "\(endpointForLogs)", "active": "\(response.isActive)"])
+        }
+        return response
+    }
+}
