@@ -153,6 +153,39 @@ public final class LocalAuthorizationServer: Sendable {
         return token
     }
 
+    /// Stores a reference token with the given members and returns it.
+    @discardableResult
+    public func issueToken(_ members: KeyValuePairs<String, JSONValue>, allowedClients: Set<String>? = nil) -> String {
+        issueToken(claims: JSONObject(members: members.map { JSONObject.Member(name: $0.key, value: $0.value) }), allowedClients: allowedClients)
+    }
+
+    /// Realistic RFC 7662 members for an access token of this issuer, valid from a minute ago for `lifetime`
+    /// seconds.
+    public func accessTokenClaims(
+        subject: String = "Z5O3upPC88QrAjx00dis",
+        scope: String = "read write",
+        clientID: String = "app-7",
+        username: String = "jdoe",
+        audience: String = "https://rs.example.com",
+        lifetime: Int = 3600
+    ) -> JSONObject {
+        let now = Int(Date().timeIntervalSince1970)
+        let members: KeyValuePairs<String, JSONValue> = [
+            "scope": .string(scope),
+            "client_id": .string(clientID),
+            "username": .string(username),
+            "token_type": .string("Bearer"),
+            "exp": .number(JSONNumber(now + lifetime)),
+            "iat": .number(JSONNumber(now - 60)),
+            "nbf": .number(JSONNumber(now - 60)),
+            "sub": .string(subject),
+            "aud": .string(audience),
+            "iss": .string(issuer),
+            "jti": .string(Self.randomToken()),
+        ]
+        return JSONObject(members: members.map { JSONObject.Member(name: $0.key, value: $0.value) })
+    }
+
     /// Stores `token` with `claims`.
     public func storeToken(_ token: String, claims: JSONObject, allowedClients: Set<String>? = nil) {
         state.withLockedValue { $0.tokens[token] = TokenRecord(claims: claims, allowedClients: allowedClients) }

@@ -101,7 +101,9 @@ actor ClientSetup {
             maximumAge: options.maximumAge,
             clockSkew: options.clockSkew
         )
-        logger.debug("introspection client configured", metadata: ["endpoint": "\(endpoint)", "jwks_uri": "\(jwksURI)"])
+        logger.debug("introspection client configured", metadata: [
+            "endpoint": "\(HTTPURLPolicy.redacted(endpoint))", "jwks_uri": "\(HTTPURLPolicy.redacted(jwksURI))",
+        ])
         return Resolved(endpoint: endpoint, validator: IntrospectionResponseVerifier(policy: policy, keySource: keySource))
     }
 

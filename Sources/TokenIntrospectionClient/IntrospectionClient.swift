@@ -50,7 +50,7 @@ public struct IntrospectionClient: Sendable {
         switch await setup.resolve() {
         case .success(let value): resolved = value
         case .failure(let error):
-            logger.warning("introspection not attempted", metadata: ["error": "\(error)"])
+            logger.debug("introspection not attempted", metadata: ["error": "\(error)"])
             return TokenIntrospectionResponse(error: error)
         }
         let parts: (headers: [(name: String, value: String)], body: [UInt8])
@@ -70,7 +70,7 @@ public struct IntrospectionClient: Sendable {
             answer = try await transport.send(request, timeout: options.timeout, maximumBodyByteCount: options.maximumResponseByteCount)
         } catch {
             let failure = IntrospectionClientError(.transport, "the call to \(endpointForLogs) failed: \(error)")
-            logger.warning("introspection call failed", metadata: ["endpoint": "\(endpointForLogs)", "error": "\(error)"])
+            logger.debug("introspection call failed", metadata: ["endpoint": "\(endpointForLogs)", "error": "\(error)"])
             return TokenIntrospectionResponse(error: failure)
         }
         let response = await ResponseInterpreter.interpret(
@@ -82,7 +82,7 @@ public struct IntrospectionClient: Sendable {
             receivedAt: Date()
         )
         if let error = response.error {
-            logger.warning("introspection failed", metadata: ["endpoint": "\(endpointForLogs)", "error": "\(error)"])
+            logger.debug("introspection failed", metadata: ["endpoint": "\(endpointForLogs)", "error": "\(error)"])
         } else {
             logger.debug("introspection answered", metadata: ["endpoint": "\(endpointForLogs)", "active": "\(response.isActive)"])
         }
