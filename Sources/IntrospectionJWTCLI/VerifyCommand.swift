@@ -13,7 +13,9 @@ struct VerifyCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("The JWK Set: a file, or an https URL (http only for loopback hosts).", valueName: "file|url"))
+    @Option(name: .long, help: ArgumentHelp(
+        "The JWK Set: a file, or an https URL (http only for loopback hosts), fetched once per run. Without it, the keys are discovered from the --issuer's metadata.",
+        valueName: "file|url"))
     var jwks: String?
 
     @OptionGroup var policyOptions: PolicyOptions
