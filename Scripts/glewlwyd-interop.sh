@@ -445,6 +445,19 @@ else
   [ "$rc" -eq 0 ] || die "introspection-jwt verify exited $rc (want 0)"
   echo "  CLI: verify OK (exit 0) for response-rs256.jwt and response-es256.jwt"
 
+  # The same responses with the keys fetched live: from the JWKS URL, then discovered from the issuer
+  # (glewlwyd serves only OpenID discovery, so this goes through the fallback of RFC 8414 discovery).
+  for keys in "--jwks $ISSUER/jwks" ""; do
+    set +e
+    # shellcheck disable=SC2086 # $keys is either empty or two words on purpose
+    "$INTROSPECTION_JWT" verify $keys --issuer "$JWT_ISS" --audience "$AUDIENCE" \
+      --output json "$OUT/response-rs256.jwt" "$OUT/response-es256.jwt" > "$OUT/cli-verify-remote.out" 2>&1
+    rc=$?
+    set -e
+    [ "$rc" -eq 0 ] || { sed 's/^/    /' "$OUT/cli-verify-remote.out"; die "introspection-jwt verify ${keys:-(discovery)} exited $rc (want 0)"; }
+    echo "  CLI: verify OK (exit 0) with ${keys:---issuer discovery}"
+  done
+
   # TODO(introspect): live round trip through the CLI against this server, e.g.
   #   "$INTROSPECTION_JWT" introspect --endpoint "$ISSUER/introspect" \
   #     --client-id rs256-client --client-secret secret-rs256-client \
