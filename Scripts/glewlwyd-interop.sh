@@ -51,7 +51,7 @@ fi
 # --------------------------------------------------------------------------
 SUDO=""
 if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
-APT_UPDATED=0
+APT_UPDATED=${APT_UPDATED:-0}  # a caller that already ran apt-get update exports APT_UPDATED=1
 APT_LOG=$(mktemp -t glewlwyd-interop-apt.XXXXXX)
 apt_install() {
   [ "${GLEWLWYD_NO_INSTALL:-0}" = 1 ] && die "missing packages ($*) and GLEWLWYD_NO_INSTALL=1"
