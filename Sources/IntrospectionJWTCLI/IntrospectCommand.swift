@@ -1,0 +1,161 @@
+import ArgumentParser
+import Foundation
+import IntrospectionJWT
+import TokenIntrospectionClient
+
+/// `introspection-jwt introspect`: calls an introspection endpoint (RFC 7662), asking for a signed JWT
+/// (RFC 9701) by default, and verifies the answer against the issuer's discovered keys.
+struct IntrospectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "introspect",
+        abstract: "Introspect a token at an authorization server and verify the JWT response.",
+        discussion: """
+            The endpoint and the keys are discovered from the issuer (RFC 8414) unless --endpoint and \
+            --jwks are given. The client secret is read from $\(IntrospectCommand.secretVariable) when \
+            --client-secret is absent, so that it stays out of shell history; it is never printed.
+
+            Exit status: 0 a verified response (active or not; with --format json, any introspection \
+            response), 1 a response that failed verification (including a JSON answer to a JWT request), \
+            2 a usage, configuration, transport or HTTP error.
+            """
+    )
+
+    /// The environment variable that holds the client secret.
+    static let secretVariable = "INTROSPECTION_CLIENT_SECRET"
+
+    @Option(name: .long, help: ArgumentHelp("The authorization server's issuer identifier.", valueName: "iss"))
+    var issuer: String
+
+    @Option(name: .customLong("client-id"), help: ArgumentHelp("The client identifier of this resource server.", valueName: "id"))
+    var clientID: String
+
+    @Option(name: .customLong("client-secret"), help: ArgumentHelp("The client secret (prefer $\(IntrospectCommand.secretVariable)).", valueName: "secret"))
+    var clientSecret: String?
+
+    @Option(name: .long, help: ArgumentHelp("The introspection endpoint (default: discovered from the issuer).", valueName: "url"))
+    var endpoint: String?
+
+    @Option(name: .long, help: ArgumentHelp("The issuer's JWK Set URL (default: discovered from the issuer).", valueName: "url"))
+    var jwks: String?
+
+    @Option(name: .long, help: "Client authentication: basic (client_secret_basic) or post (client_secret_post).")
+    var auth: AuthenticationOption = .basic
+
+    @Option(name: .customLong("token-type-hint"), help: ArgumentHelp("token_type_hint: access_token, refresh_token, or any value.", valueName: "hint"))
+    var tokenTypeHint: String?
+
+    @Option(name: .long, help: "Response format to ask for.")
+    var format: FormatOption = .jwt
+
+    @Option(name: .long, help: ArgumentHelp("An accepted aud of the JWT response; repeat for several (default: the client id).", valueName: "aud"))
+    var audience: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Allowed algorithms, comma separated (default: every supported one the issuer publishes).", valueName: "PS256,ES256"))
+    var algorithms: String?
+
+    @Option(name: .customLong("max-age"), help: ArgumentHelp("How old the response's iat may be, in seconds.", valueName: "seconds"))
+    var maxAge: String = "300"
+
+    @Option(name: .customLong("clock-skew"), help: ArgumentHelp("Leeway for every time comparison, in seconds.", valueName: "seconds"))
+    var clockSkew: String = "60"
+
+    @Option(name: .long, help: ArgumentHelp("Timeout of each HTTP request, in seconds.", valueName: "seconds"))
+    var timeout: String = "10"
+
+    @Option(name: .long, help: "Output format.")
+    var output: OutputFormat = .text
+
+    @Argument(help: ArgumentHelp("The token to introspect; - reads it from standard input.", valueName: "token"))
+    var token: String
+
+    func validate() throws {
+        _ = try options(secret: "validation")
+    }
+
+    /// The client options; `secret` from the option or the environment.
+    func options(secret: String?) throws -> IntrospectionClientOptions {
+        guard let maximumAge = PolicyOptions.seconds(maxAge), maximumAge >= 0 else {
+            throw ValidationError("--max-age must be a non-negative number of seconds, not '\(maxAge)'.")
+        }
+        guard let skew = PolicyOptions.seconds(clockSkew), skew >= 0 else {
+            throw ValidationError("--clock-skew must be a non-negative number of seconds, not '\(clockSkew)'.")
+        }
+        guard let seconds = PolicyOptions.seconds(timeout), seconds > 0 else {
+            throw ValidationError("--timeout must be a positive number of seconds, not '\(timeout)'.")
+        }
+        let allowed = try algorithms.map(PolicyOptions.parseAlgorithms) ?? SignatureAlgorithm.allSupported
+        for url in [endpoint, jwks].compactMap({ $0 }) {
+            if let refusal = HTTPURLPolicy.refusal(for: url) { throw ValidationError(refusal) }
+        }
+        return IntrospectionClientOptions(
+            issuer: issuer,
+            endpoint: endpoint,
+            clientID: clientID,
+            clientSecret: secret,
+            authenticationMethod: auth.method,
+            responseFormat: format.format,
+            jwksURI: jwks,
+            audiences: audience.isEmpty ? nil : audience,
+            allowedAlgorithms: allowed,
+            maximumAge: .seconds(maximumAge),
+            clockSkew: .seconds(skew),
+            timeout: .milliseconds(Int64((seconds * 1000).rounded()))
+        )
+    }
+
+    func run() async throws {
+        guard let secret = clientSecret ?? ProcessInfo.processInfo.environment[Self.secretVariable], !secret.isEmpty else {
+            throw ValidationError("No client secret: give --client-secret or set \(Self.secretVariable).")
+        }
+        let token = try readToken()
+        let client = IntrospectionClient(options: try options(secret: secret))
+        let response = await client.introspect(token: token, tokenTypeHint: tokenTypeHint.map(TokenTypeHint.init(rawValue:)))
+        let reporter = IntrospectionReporter(format: output, requestedFormat: format.format)
+        reporter.report(response)
+        throw ExitCode(Self.exitStatus(for: response))
+    }
+
+    /// 0 success, 1 failed verification, 2 anything else (usage, configuration, transport, HTTP, or a
+    /// key set that could not be obtained).
+    static func exitStatus(for response: TokenIntrospectionResponse) -> Int32 {
+        guard let error = response.error else { return ExitStatus.success }
+        if error.kind == .validation, error.validationError?.code != .jwksUnavailable { return ExitStatus.invalid }
+        return ExitStatus.usageOrConfiguration
+    }
+
+    /// The token argument, or the first non-blank line of standard input for `-`.
+    private func readToken() throws -> String {
+        guard token == "-" else { return token }
+        while let line = readLine(strippingNewline: true) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if !trimmed.isEmpty { return trimmed }
+        }
+        throw ValidationError("No token on standard input.")
+    }
+}
+
+/// `--auth`: the client authentication method.
+enum AuthenticationOption: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case basic
+    case post
+
+    var method: ClientAuthenticationMethod {
+        switch self {
+        case .basic: .clientSecretBasic
+        case .post: .clientSecretPost
+        }
+    }
+}
+
+/// `--format`: the response format to ask for.
+enum FormatOption: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case jwt
+    case json
+
+    var format: IntrospectionResponseFormat {
+        switch self {
+        case .jwt: .jwt
+        case .json: .json
+        }
+    }
+}
