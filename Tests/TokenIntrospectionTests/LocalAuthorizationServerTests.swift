@@ -81,4 +81,36 @@ struct LocalAuthorizationServerTests {
             #expect(wrong.header("WWW-Authenticate") != nil)
         }
     }
+
+    /// The payload of a compact JWT, parsed.
+    func payload(_ jwt: [UInt8]) throws -> JSONObject {
+        var part = String(String(decoding: jwt, as: UTF8.self).split(separator: ".")[1])
+        part = part.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        part += String(repeating: "=", count: (4 - part.count % 4) % 4)
+        let bytes = try #require(Data(base64Encoded: part))
+        return try #require(try JSONValue(parsing: Array(bytes)).objectValue)
+    }
+
+    @Test("Faults change exactly what they name")
+    func faultsShapeTheAnswers() async throws {
+        var faults = LocalAuthorizationServer.Faults()
+        faults.topLevelSubject = true
+        faults.topLevelExpiration = 600
+        faults.extraMembersWhenInactive = JSONObject(members: [.init(name: "exp", value: .number(JSONNumber(1)))])
+        faults.issuer = .some(nil)
+        try await withLocalServer(faults: faults) { server in
+            let token = server.issueToken(claims: server.accessTokenClaims())
+            let active = try payload(try await post(server, body: "token=\(token)", accept: "application/token-introspection+jwt").body)
+            #expect(active["iss"] == nil)
+            #expect(active["sub"] == .string("Z5O3upPC88QrAjx00dis"))
+            #expect(active["exp"]?.doubleValue == (active["iat"]?.doubleValue).map { $0 + 600 })
+            let inactive = try await post(server, body: "token=unknown")
+            #expect(String(decoding: inactive.body, as: UTF8.self) == #"{"active":false,"exp":1}"#)
+
+            server.updateFaults { $0 = .none; $0.unauthenticatedStatus401 = true }
+            #expect(try await post(server, body: "token=t", headers: []).status == 401)
+            server.updateFaults { $0 = .none; $0.allowUnauthenticated = true }
+            #expect(try await post(server, body: "token=\(token)", headers: []).status == 200)
+        }
+    }
 }
