@@ -1,7 +1,7 @@
 /// Runs `transform` on up to `jobs` inputs at a time and emits the results in input order, holding at
 /// most a bounded window of inputs in memory.
 enum OrderedParallelMap {
-    static func run<Input: Sendable, Output: Sendable>(
+    @concurrent static func run<Input: Sendable, Output: Sendable>(
         jobs: Int,
         next: () -> Input?,
         transform: @escaping @Sendable (Input) -> Output,
