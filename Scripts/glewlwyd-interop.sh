@@ -458,12 +458,30 @@ else
     echo "  CLI: verify OK (exit 0) with ${keys:---issuer discovery}"
   done
 
-  # TODO(introspect): live round trip through the CLI against this server, e.g.
-  #   "$INTROSPECTION_JWT" introspect --endpoint "$ISSUER/introspect" \
-  #     --client-id rs256-client --client-secret secret-rs256-client \
-  #     --token-file "$OUT/access-token-rs256.txt" --jwks "$OUT/jwks.json" \
-  #     --issuer "$JWT_ISS" --audience "$AUDIENCE" --output json > "$OUT/cli-introspect.out"
-  #   (expect exit 0; the inactive case gets HTTP 400 from glewlwyd and must not pass)
+  # A live round trip through the introspection client: discovery (OpenID fallback), Basic client
+  # authentication, a JWT answer verified with the discovered keys. glewlwyd puts the token's scope
+  # in aud (docs/interop.md), hence --audience.
+  for k in rs256 es256; do
+    set +e
+    INTROSPECTION_CLIENT_SECRET="secret-$k-client" "$INTROSPECTION_JWT" introspect --issuer "$JWT_ISS" \
+      --client-id "$k-client" --audience "$AUDIENCE" --format jwt --output json \
+      "$(cat "$OUT/access-token-$k.txt")" > "$OUT/cli-introspect-$k.out" 2>&1
+    rc=$?
+    set -e
+    [ "$rc" -eq 0 ] || { sed 's/^/    /' "$OUT/cli-introspect-$k.out"; die "introspection-jwt introspect ($k) exited $rc (want 0)"; }
+    grep -q "secret-$k-client" "$OUT/cli-introspect-$k.out" && die "introspect printed the client secret"
+    echo "  CLI: introspect OK (exit 0) for $k-client, JWT verified"
+  done
+  # An inactive token: glewlwyd answers 400 with an empty body in JWT mode (RFC 9701 wants 200 with
+  # {"active": false}); the client reports an HTTP error, exit 2, and never treats it as verified.
+  set +e
+  INTROSPECTION_CLIENT_SECRET=secret-rs256-client "$INTROSPECTION_JWT" introspect --issuer "$JWT_ISS" \
+    --client-id rs256-client --audience "$AUDIENCE" --format jwt --output json "not-a-token-$RANDOM" \
+    > "$OUT/cli-introspect-inactive.out" 2>&1
+  rc=$?
+  set -e
+  [ "$rc" -eq 2 ] || { sed 's/^/    /' "$OUT/cli-introspect-inactive.out"; die "introspect of an unknown token exited $rc (want 2: glewlwyd answers 400)"; }
+  echo "  CLI: introspect of an unknown token: exit 2 (glewlwyd's HTTP 400, a deviation from RFC 9701 §5)"
 
   # TODO(conformance): report glewlwyd's RFC 9701 deviations through the CLI, e.g.
   #   "$INTROSPECTION_JWT" conformance --jwks "$OUT/jwks.json" --issuer "$JWT_ISS" \
