@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "IntrospectionJWT", targets: ["IntrospectionJWT"]),
         .library(name: "TokenIntrospectionClient", targets: ["TokenIntrospectionClient"]),
+        .library(name: "IntrospectionConformance", targets: ["IntrospectionConformance"]),
         .executable(name: "introspection-jwt", targets: ["IntrospectionJWTCLI"]),
     ],
     dependencies: [
@@ -38,6 +39,7 @@ let package = Package(
             dependencies: [
                 "IntrospectionJWT",
                 "TokenIntrospectionClient",
+                "IntrospectionConformance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -59,6 +61,14 @@ let package = Package(
                 "IntrospectionJWT",
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .target(
+            name: "IntrospectionConformance",
+            dependencies: ["IntrospectionJWT"]
+        ),
+        .testTarget(
+            name: "IntrospectionConformanceTests",
+            dependencies: ["IntrospectionConformance", "IntrospectionJWT", "IntrospectionTestSupport"]
         ),
         .testTarget(
             name: "IntrospectionJWTTests",

@@ -6,7 +6,9 @@ extension LocalAuthorizationServer {
     /// Routes one request.
     func handle(_ request: TestHTTPServer.Request) -> TestHTTPServer.Response {
         let path = request.pathWithoutQuery
-        if path == "/.well-known/oauth-authorization-server" + issuerPath {
+        let openIDOnly = state.withLockedValue { $0.faults.metadataOnlyAtOpenIDLocation }
+        let metadataPath = openIDOnly ? issuerPath + "/.well-known/openid-configuration" : "/.well-known/oauth-authorization-server" + issuerPath
+        if path == metadataPath {
             guard request.method == "GET" else { return Self.methodNotAllowed("GET") }
             return Self.json(200, metadata())
         }
@@ -26,13 +28,21 @@ extension LocalAuthorizationServer {
         let (faults, keys) = state.withLockedValue { ($0.faults, $0.keys) }
         var algorithms: [String] = []
         for key in keys where !algorithms.contains(key.algorithm.rawValue) { algorithms.append(key.algorithm.rawValue) }
-        return Self.object([
+        let document = Self.object([
             "issuer": .string(faults.metadataIssuer ?? issuer),
             "introspection_endpoint": .string(introspectionEndpoint),
             "jwks_uri": .string(jwksURI),
             "response_types_supported": .array([.string("code")]),
             "introspection_endpoint_auth_methods_supported": .array([.string("client_secret_basic"), .string("client_secret_post")]),
-            "introspection_signing_alg_values_supported": .array(algorithms.map(JSONValue.string)),
+        ])
+        let advertised: [String]?
+        switch faults.advertisedSigningAlgorithms {
+        case .none: advertised = algorithms
+        case .some(let names): advertised = names
+        }
+        guard let advertised else { return document }
+        return JSONObject(members: document.members + [
+            .init(name: "introspection_signing_alg_values_supported", value: .array(advertised.map(JSONValue.string)))
         ])
     }
 

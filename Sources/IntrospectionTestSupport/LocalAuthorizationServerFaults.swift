@@ -45,6 +45,12 @@ extension LocalAuthorizationServer {
         /// `issuer` of the metadata document instead of the real one (RFC 8414 §3.3 says the client must not
         /// use such metadata).
         public var metadataIssuer: String? = nil
+        /// `introspection_signing_alg_values_supported` of the metadata instead of the signing keys'
+        /// algorithms; `.some(nil)` omits the member (RFC 9701 §7: SHOULD publish it).
+        public var advertisedSigningAlgorithms: [String]?? = nil
+        /// Serve the metadata only at the OpenID Connect Discovery location (`{issuer}/.well-known/openid-configuration`),
+        /// not at the RFC 8414 one, as glewlwyd does.
+        public var metadataOnlyAtOpenIDLocation = false
 
         /// A conforming server.
         public static let none = Faults()

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import IntrospectionConformance
+import IntrospectionJWT
+
+/// `introspection-jwt conformance`: checks an authorization server's RFC 9701 / RFC 7662 / RFC 8414
+/// behaviour with named checks (see docs/conformance.md) and prints a table or a JSON report.
+struct ConformanceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conformance",
+        abstract: "Check an authorization server's JWT introspection responses against RFC 9701.",
+        discussion: """
+            Discovers the issuer's metadata, then sends a JWT request for the active token, one for an \
+            inactive token (a random one unless --inactive-token is given), a plain JSON request, an \
+            unauthenticated request and one with a wrong secret. Each check is reported with its RFC \
+            section, level (MUST, SHOULD, ...) and outcome (pass, fail, skip) with a reason.
+
+            The client secret is read from $\(IntrospectCommand.secretVariable) when --client-secret is \
+            absent; it is never printed.
+
+            Exit status: 0 every MUST passes, 1 a MUST failed, 2 a usage error.
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("The authorization server's issuer identifier.", valueName: "iss"))
+    var issuer: String
+
+    @Option(name: .customLong("client-id"), help: ArgumentHelp("The client identifier of this resource server.", valueName: "id"))
+    var clientID: String
+
+    @Option(name: .customLong("client-secret"), help: ArgumentHelp("The client secret (prefer $\(IntrospectCommand.secretVariable)).", valueName: "secret"))
+    var clientSecret: String?
+
+    @Option(name: .customLong("active-token"), help: ArgumentHelp("A token the server considers active for this client.", valueName: "token"))
+    var activeToken: String
+
+    @Option(name: .customLong("inactive-token"), help: ArgumentHelp("A token the server considers inactive (default: a random string).", valueName: "token"))
+    var inactiveToken: String?
+
+    @Option(name: .long, help: ArgumentHelp("An accepted aud of the JWT responses besides the client id.", valueName: "aud"))
+    var audience: String?
+
+    @Option(name: .customLong("iat-tolerance"), help: ArgumentHelp("How far the response's iat may be from the local clock, in seconds.", valueName: "seconds"))
+    var iatTolerance: String = "60"
+
+    @Option(name: .long, help: ArgumentHelp("Timeout of each HTTP request, in seconds.", valueName: "seconds"))
+    var timeout: String = "10"
+
+    @Option(name: .long, help: "Output format.")
+    var output: OutputFormat = .text
+
+    func validate() throws {
+        _ = try durations()
+        if activeToken.isEmpty { throw ValidationError("--active-token must not be empty.") }
+        if inactiveToken?.isEmpty == true { throw ValidationError("--inactive-token must not be empty.") }
+    }
+
+    /// The timeout and the iat tolerance.
+    func durations() throws -> (timeout: Duration, tolerance: Duration) {
+        guard let seconds = PolicyOptions.seconds(timeout), seconds > 0 else {
+            throw ValidationError("--timeout must be a positive number of seconds, not '\(timeout)'.")
+        }
+        guard let tolerance = PolicyOptions.seconds(iatTolerance), tolerance >= 0 else {
+            throw ValidationError("--iat-tolerance must be a non-negative number of seconds, not '\(iatTolerance)'.")
+        }
+        return (.milliseconds(Int64((seconds * 1000).rounded())), .milliseconds(Int64((tolerance * 1000).rounded())))
+    }
+
+    func run() async throws {
+        guard let secret = clientSecret ?? ProcessInfo.processInfo.environment[IntrospectCommand.secretVariable], !secret.isEmpty else {
+            throw ValidationError("No client secret: give --client-secret or set \(IntrospectCommand.secretVariable).")
+        }
+        let (timeout, tolerance) = try durations()
+        let checker = ConformanceChecker(configuration: .init(
+            issuer: issuer, clientID: clientID, clientSecret: secret, activeToken: activeToken,
+            inactiveToken: inactiveToken, audience: audience, timeout: timeout, issuedAtTolerance: tolerance
+        ))
+        let report = await checker.run()
+        switch output {
+        case .text: print(report.text)
+        case .json: print(JSONWriter.string(for: report.json))
+        }
+        throw ExitCode(report.allMustsPass ? ExitStatus.success : ExitStatus.invalid)
+    }
+}
