@@ -82,7 +82,7 @@ struct ConformanceCommandTests {
         faults.topLevelSubject = true
         try await Self.withServer(faults: faults) { server, token in
             let outcome = try await Self.run(Self.arguments(server, token: token))
-            #expect(outcome.status == 0, "\(outcome.standardOutput)")
+            #expect(outcome.status == 0, "stdout: \(outcome.standardOutput)\nstderr: \(outcome.standardError)")
             #expect(outcome.standardOutput.contains("FAIL    SHOULD NOT  jwt.no_top_level_sub"))
         }
     }

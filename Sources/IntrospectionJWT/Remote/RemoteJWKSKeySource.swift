@@ -29,6 +29,8 @@ public actor RemoteJWKSKeySource: VerificationKeySource {
     public nonisolated let configuration: RemoteJWKSConfiguration
 
     private let transport: any HTTPTransport
+    /// Where every fetched key is recorded, when archiving was asked for (opt-in).
+    public nonisolated let archive: (any KeyArchive)?
     private let logger: Logger
     private let counters: RemoteJWKSCounters
     private let clock = ContinuousClock()
@@ -65,16 +67,22 @@ public actor RemoteJWKSKeySource: VerificationKeySource {
     /// - Parameters:
     ///   - metricsFactory: where the counters of ``RemoteJWKSMetrics`` go; nil for the bootstrapped
     ///     `MetricsSystem`.
+    ///   - archive: when given, every key of every fetched set is recorded there (new keys added, the
+    ///     last-seen time of known ones moved forward, also on a `304`), so that audits can verify
+    ///     responses after the key has left the set. A failing archive is logged and never affects
+    ///     verification.
     public init(
         url: String,
         configuration: RemoteJWKSConfiguration = .init(),
         transport: any HTTPTransport = AsyncHTTPClientTransport(),
         logger: Logger = Logger(label: "introspection-jwt.remote-jwks"),
-        metricsFactory: (any MetricsFactory)? = nil
+        metricsFactory: (any MetricsFactory)? = nil,
+        archive: (any KeyArchive)? = nil
     ) {
         self.url = url
         self.configuration = configuration
         self.transport = transport
+        self.archive = archive
         self.logger = logger
         self.loggedURL = HTTPURLPolicy.redacted(url)
         self.urlRefusal = HTTPURLPolicy.refusal(for: url)
@@ -88,9 +96,13 @@ public actor RemoteJWKSKeySource: VerificationKeySource {
         configuration: RemoteJWKSConfiguration = .init(),
         transport: any HTTPTransport = AsyncHTTPClientTransport(),
         logger: Logger = Logger(label: "introspection-jwt.remote-jwks"),
-        metricsFactory: (any MetricsFactory)? = nil
+        metricsFactory: (any MetricsFactory)? = nil,
+        archive: (any KeyArchive)? = nil
     ) {
-        self.init(url: metadata.jwksURI, configuration: configuration, transport: transport, logger: logger, metricsFactory: metricsFactory)
+        self.init(
+            url: metadata.jwksURI, configuration: configuration, transport: transport, logger: logger,
+            metricsFactory: metricsFactory, archive: archive
+        )
     }
 
     /// Discovers the metadata of `issuer` (RFC 8414, then OpenID discovery) and returns a key source for
@@ -100,14 +112,16 @@ public actor RemoteJWKSKeySource: VerificationKeySource {
         configuration: RemoteJWKSConfiguration = .init(),
         transport: any HTTPTransport = AsyncHTTPClientTransport(),
         logger: Logger = Logger(label: "introspection-jwt.remote-jwks"),
-        metricsFactory: (any MetricsFactory)? = nil
+        metricsFactory: (any MetricsFactory)? = nil,
+        archive: (any KeyArchive)? = nil
     ) async throws(IntrospectionJWTError) -> RemoteJWKSKeySource {
         let metadata = try await AuthorizationServerMetadata.discover(
             issuer: issuer, transport: transport, timeout: configuration.requestTimeout,
             maximumBodyByteCount: configuration.maximumBodyByteCount, logger: logger
         )
         return RemoteJWKSKeySource(
-            metadata: metadata, configuration: configuration, transport: transport, logger: logger, metricsFactory: metricsFactory
+            metadata: metadata, configuration: configuration, transport: transport, logger: logger,
+            metricsFactory: metricsFactory, archive: archive
         )
     }
 
@@ -290,6 +304,7 @@ public actor RemoteJWKSKeySource: VerificationKeySource {
                 "jwks_uri": "\(loggedURL)", "keys": "\(keySet.keys.count)", "skipped": "\(keySet.skippedKeys.count)",
                 "ttl_seconds": "\(seconds(timeToLive))", "reason": "\(reason)",
             ])
+            await recordInArchive(keySet)
         case 304:
             guard let previous = cached else {
                 recordFailure("304 Not Modified, but no keys are cached")
@@ -301,8 +316,21 @@ public actor RemoteJWKSKeySource: VerificationKeySource {
             let timeToLive = store(previous.keySet, headers: headers)
             counters.notModified.increment()
             logger.debug("the key set is unchanged (304)", metadata: ["jwks_uri": "\(loggedURL)", "ttl_seconds": "\(seconds(timeToLive))"])
+            await recordInArchive(previous.keySet)
         default:
             recordFailure("HTTP status \(response.status)")
+        }
+    }
+
+    /// Records the keys of a fetched (or revalidated) set in the archive, if there is one.
+    private func recordInArchive(_ keySet: JWKSet) async {
+        guard let archive else { return }
+        do {
+            try await archive.record(keySet.keys, source: url, seen: Date())
+        } catch {
+            logger.warning("could not record the fetched keys in the archive", metadata: [
+                "jwks_uri": "\(loggedURL)", "error": "\(error)",
+            ])
         }
     }
 
