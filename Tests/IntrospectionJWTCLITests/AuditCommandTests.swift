@@ -16,24 +16,24 @@ struct AuditCommandTests {
     }
 
     /// An archive in which `old` was published from 1_700_000_000 and `new` from the rotation time.
-    func makeArchive(in directory: TemporaryDirectory) throws -> String {
+    func makeArchive(in directory: TemporaryDirectory) async throws -> String {
         let oldJWKS = try directory.write("old.json", TokenMinter.jwks([Self.oldKey]))
         let bothJWKS = try directory.write("both.json", TokenMinter.jwks([Self.oldKey, Self.newKey]))
         let archive = directory.url.appendingPathComponent("archive.jsonl").path
-        let first = try CLIRunner.run(["keys", "archive", "--jwks", oldJWKS, "--archive", archive, "--at", "1700000000"])
+        let first = try await CLIRunner.run(["keys", "archive", "--jwks", oldJWKS, "--archive", archive, "--at", "1700000000"])
         #expect(first.status == 0)
         #expect(first.standardOutput.hasPrefix("1 key added"))
-        let second = try CLIRunner.run(["keys", "archive", "--jwks", bothJWKS, "--archive", archive, "--at", String(Self.rotation)])
+        let second = try await CLIRunner.run(["keys", "archive", "--jwks", bothJWKS, "--archive", archive, "--at", String(Self.rotation)])
         #expect(second.status == 0)
         #expect(second.standardOutput.hasPrefix("1 key added, 1 already archived"))
         return archive
     }
 
     @Test("Rotated-out keys verify from the archive; a key used before it was published is refused")
-    func archiveDrivesKeySelection() throws {
+    func archiveDrivesKeySelection() async throws {
         let directory = try TemporaryDirectory()
-        let archive = try makeArchive(in: directory)
-        let listing = try CLIRunner.run(["keys", "list", "--archive", archive, "--output", "json"])
+        let archive = await try makeArchive(in: directory)
+        let listing = try await CLIRunner.run(["keys", "list", "--archive", archive, "--output", "json"])
         #expect(listing.jsonLines.map { $0["kid"] as? String } == ["old", "new"])
         let lines = [
             record(id: "a", key: Self.oldKey, algorithm: .rs256, issuedAt: 1_700_050_000, receivedAt: 1_700_050_001),
@@ -43,7 +43,7 @@ struct AuditCommandTests {
             record(id: "d", key: Self.oldKey, algorithm: .rs256, issuedAt: 1_700_050_000, receivedAt: 1_700_090_000),
         ]
         let records = try directory.write("records.jsonl", lines.joined(separator: "\n") + "\n")
-        let outcome = try CLIRunner.run(["audit", "--issuer", TokenMinter.issuer, "--audience", TokenMinter.audience, "--keys", archive, "--output", "json", records])
+        let outcome = try await CLIRunner.run(["audit", "--issuer", TokenMinter.issuer, "--audience", TokenMinter.audience, "--keys", archive, "--output", "json", records])
         #expect(outcome.status == 1)
         let output = outcome.jsonLines
         try #require(output.count == 6, "\(outcome.standardOutput)\n\(outcome.standardError)")
@@ -61,7 +61,7 @@ struct AuditCommandTests {
     }
 
     @Test("Output keeps input order with several jobs, and every record is judged at its own time")
-    func orderWithJobs() throws {
+    func orderWithJobs() async throws {
         let directory = try TemporaryDirectory()
         let jwks = try directory.write("jwks.json", TokenMinter.jwks([Self.oldKey, Self.newKey]))
         var lines: [String] = []
@@ -73,7 +73,7 @@ struct AuditCommandTests {
                                 issuedAt: index.isMultiple(of: 7) ? time - 1000 : time, receivedAt: time))
         }
         let records = try directory.write("records.jsonl", lines.joined(separator: "\n"))
-        let outcome = try CLIRunner.run(["audit", "--issuer", TokenMinter.issuer, "--audience", TokenMinter.audience, "--keys", jwks, "--jobs", "4", "--output", "json", records])
+        let outcome = try await CLIRunner.run(["audit", "--issuer", TokenMinter.issuer, "--audience", TokenMinter.audience, "--keys", jwks, "--jobs", "4", "--output", "json", records])
         #expect(outcome.status == 1)
         let output = outcome.jsonLines
         try #require(output.count == 301)
@@ -87,20 +87,20 @@ struct AuditCommandTests {
     }
 
     @Test("All valid exits 0 and prints a text summary; standard input works; bad configuration exits 2")
-    func exitStatusesAndTextSummary() throws {
+    func exitStatusesAndTextSummary() async throws {
         let directory = try TemporaryDirectory()
         let jwks = try directory.write("jwks.json", TokenMinter.jwks([Self.newKey]))
         let line = record(id: "x", key: Self.newKey, algorithm: .es256, issuedAt: 1_700_000_000, receivedAt: 1_700_000_030)
-        let outcome = try CLIRunner.run(["audit", "--issuer", TokenMinter.issuer, "--audience", TokenMinter.audience, "--keys", jwks, "-"], standardInput: line + "\n")
+        let outcome = try await CLIRunner.run(["audit", "--issuer", TokenMinter.issuer, "--audience", TokenMinter.audience, "--keys", jwks, "-"], standardInput: line + "\n")
         #expect(outcome.status == 0)
         #expect(outcome.standardOutput.contains("summary"))
         #expect(outcome.standardOutput.contains("kid new"))
         #expect(outcome.standardError.isEmpty)
-        let missingKeys = try CLIRunner.run(["audit", "--issuer", "x", "--audience", "y", "--keys", directory.url.appendingPathComponent("none").path, "-"], standardInput: line)
+        let missingKeys = try await CLIRunner.run(["audit", "--issuer", "x", "--audience", "y", "--keys", directory.url.appendingPathComponent("none").path, "-"], standardInput: line)
         #expect(missingKeys.status == 2)
-        let notKeys = try CLIRunner.run(["audit", "--issuer", "x", "--audience", "y", "--keys", try directory.write("junk", "junk"), "-"], standardInput: line)
+        let notKeys = try await CLIRunner.run(["audit", "--issuer", "x", "--audience", "y", "--keys", try directory.write("junk", "junk"), "-"], standardInput: line)
         #expect(notKeys.status == 2)
-        let noAudience = try CLIRunner.run(["audit", "--issuer", "x", "--keys", jwks, "-"], standardInput: line)
+        let noAudience = try await CLIRunner.run(["audit", "--issuer", "x", "--keys", jwks, "-"], standardInput: line)
         #expect(noAudience.status == 2)
     }
 }

@@ -31,7 +31,19 @@ struct CLIRunner {
         return directory.appendingPathComponent("introspection-jwt")
     }()
 
-    static func run(_ arguments: [String], standardInput: String? = nil, environment: [String: String]? = nil) throws -> Outcome {
+    /// Runs the tool and waits for it on a thread of its own: a test waiting for a child process must not
+    /// hold one of the few threads of Swift's cooperative pool, which the in-process servers the child
+    /// talks to need (with both held, the servers starve and the child's requests time out).
+    static func run(_ arguments: [String], standardInput: String? = nil, environment: [String: String]? = nil) async throws -> Outcome {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result { try runBlocking(arguments, standardInput: standardInput, environment: environment) })
+            }.start()
+        }
+    }
+
+    /// Runs the tool, blocking the calling thread until it exits.
+    static func runBlocking(_ arguments: [String], standardInput: String? = nil, environment: [String: String]? = nil) throws -> Outcome {
         let scratch = try TemporaryDirectory()
         let outputPath = try scratch.write("stdout", "")
         let errorPath = try scratch.write("stderr", "")

@@ -16,7 +16,7 @@ struct ConformanceCommandTests {
         let finalEnvironment = environment
         return try await withCheckedThrowingContinuation { continuation in
             Thread {
-                continuation.resume(with: Result { try CLIRunner.run(arguments, environment: finalEnvironment) })
+                continuation.resume(with: Result { try CLIRunner.runBlocking(arguments, environment: finalEnvironment) })
             }.start()
         }
     }

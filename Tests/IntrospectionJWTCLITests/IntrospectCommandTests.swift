@@ -17,7 +17,7 @@ struct IntrospectCommandTests {
         let finalEnvironment = environment
         return try await withCheckedThrowingContinuation { continuation in
             Thread {
-                continuation.resume(with: Result { try CLIRunner.run(arguments, standardInput: standardInput, environment: finalEnvironment) })
+                continuation.resume(with: Result { try CLIRunner.runBlocking(arguments, standardInput: standardInput, environment: finalEnvironment) })
             }.start()
         }
     }

@@ -47,7 +47,7 @@ struct RemoteKeysCommandTests {
     func oneRequestPerRun() async throws {
         try await Self.withServer({ _, _ in .json(TokenMinter.jwks([Self.keyA, Self.keyB])) }) { server in
             let tokens = (0..<40).map { Self.token($0 % 2 == 0 ? Self.keyA : Self.keyB) }
-            let outcome = try CLIRunner.run(verifyArguments(["--jwks", server.baseURL + "/jwks"]), standardInput: tokens.joined(separator: "\n"))
+            let outcome = try await CLIRunner.run(verifyArguments(["--jwks", server.baseURL + "/jwks"]), standardInput: tokens.joined(separator: "\n"))
             #expect(outcome.status == 0, "\(outcome.standardError)")
             #expect(outcome.jsonLines.count == 40)
             #expect(outcome.jsonLines.allSatisfy { $0["valid"] as? Bool == true })
@@ -62,7 +62,7 @@ struct RemoteKeysCommandTests {
             .json(TokenMinter.jwks(index == 1 ? [Self.keyA] : [Self.keyA, Self.keyB]))
         }) { server in
             let tokens = (0..<20).map { _ in Self.token(Self.keyB) } + [Self.token(Self.keyA)]
-            let outcome = try CLIRunner.run(verifyArguments(["--jwks", server.baseURL + "/jwks"]), standardInput: tokens.joined(separator: "\n"))
+            let outcome = try await CLIRunner.run(verifyArguments(["--jwks", server.baseURL + "/jwks"]), standardInput: tokens.joined(separator: "\n"))
             #expect(outcome.status == 0, "\(outcome.standardError)")
             #expect(outcome.jsonLines.count == 21)
             #expect(outcome.jsonLines.allSatisfy { $0["valid"] as? Bool == true })
@@ -74,7 +74,7 @@ struct RemoteKeysCommandTests {
     func unknownKidsMakeAtMostTwoRequests() async throws {
         try await Self.withServer({ _, _ in .json(TokenMinter.jwks([Self.keyA])) }) { server in
             let tokens = (0..<50).map { Self.token(Self.keyA, keyID: "unknown-\($0)-\(UInt32.random(in: 0...UInt32.max))") }
-            let outcome = try CLIRunner.run(verifyArguments(["--jwks", server.baseURL + "/jwks"]), standardInput: tokens.joined(separator: "\n"))
+            let outcome = try await CLIRunner.run(verifyArguments(["--jwks", server.baseURL + "/jwks"]), standardInput: tokens.joined(separator: "\n"))
             #expect(outcome.status == 1)
             #expect(outcome.jsonLines.count == 50)
             #expect(outcome.jsonLines.allSatisfy { $0["error"] as? String == "unknown_key" })
@@ -101,7 +101,7 @@ struct RemoteKeysCommandTests {
                 header: TokenMinter.header(algorithm: .es256, keyID: Self.keyA.keyID),
                 payload: TokenMinter.payload(issuedAt: Self.now, issuer: issuer), key: Self.keyA, algorithm: .es256
             )
-            let outcome = try CLIRunner.run(
+            let outcome = try await CLIRunner.run(
                 ["verify", "--issuer", issuer, "--audience", TokenMinter.audience, "--output", "json", "-"],
                 standardInput: Array(repeating: token, count: 10).joined(separator: "\n")
             )
@@ -122,7 +122,7 @@ struct RemoteKeysCommandTests {
                 : .json(#"{"issuer":"https://as.example.com","jwks_uri":"\#(box.base)/keys"}"#)
         }) { server in
             box.base = server.baseURL
-            let outcome = try CLIRunner.run(
+            let outcome = try await CLIRunner.run(
                 ["verify", "--issuer", server.baseURL, "--audience", TokenMinter.audience, "--output", "json", "-"],
                 standardInput: Self.token(Self.keyA)
             )
@@ -138,7 +138,7 @@ struct RemoteKeysCommandTests {
     func unavailableKeys(status: Int) async throws {
         try await Self.withServer({ _, _ in .status(status) }) { server in
             let tokens = [Self.token(Self.keyA), Self.token(Self.keyB)]
-            let outcome = try CLIRunner.run(verifyArguments(["--jwks", server.baseURL + "/jwks"]), standardInput: tokens.joined(separator: "\n"))
+            let outcome = try await CLIRunner.run(verifyArguments(["--jwks", server.baseURL + "/jwks"]), standardInput: tokens.joined(separator: "\n"))
             #expect(outcome.status == 2)
             #expect(outcome.standardError.contains("\(status)"))
             #expect(outcome.jsonLines.count == 2)
@@ -150,8 +150,8 @@ struct RemoteKeysCommandTests {
     @Test("A JWKS URL that is neither https nor loopback http is a usage error (exit 2)", arguments: [
         "http://keys.example.com/jwks", "ftp://keys.example.com/jwks", "https://user:pw@keys.example.com/jwks",
     ])
-    func refusedURL(url: String) throws {
-        let outcome = try CLIRunner.run(verifyArguments(["--jwks", url]), standardInput: Self.token(Self.keyA))
+    func refusedURL(url: String) async throws {
+        let outcome = try await CLIRunner.run(verifyArguments(["--jwks", url]), standardInput: Self.token(Self.keyA))
         #expect(outcome.status == 2)
         #expect(!outcome.standardError.isEmpty)
         #expect(outcome.jsonLines.isEmpty)
@@ -167,7 +167,7 @@ struct RemoteKeysCommandTests {
             {"kty":"oct","kid":"hmac","k":"c2VjcmV0"}]}
             """
         try await Self.withServer({ _, _ in .json(document) }) { server in
-            let json = try CLIRunner.run(["jwks", server.baseURL + "/jwks", "--output", "json"])
+            let json = try await CLIRunner.run(["jwks", server.baseURL + "/jwks", "--output", "json"])
             #expect(json.status == 0, "\(json.standardError)")
             let rows = json.jsonLines
             #expect(rows.map { $0["kid"] as? String } == ["remote-a", "remote-rsa", "remote-weak", "remote-b", "hmac"])
@@ -183,7 +183,7 @@ struct RemoteKeysCommandTests {
             #expect(rows[3]["use"] as? String == "enc")
             #expect(rows.allSatisfy { $0["jwks_uri"] as? String == server.baseURL + "/jwks" })
 
-            let text = try CLIRunner.run(["jwks", server.baseURL + "/jwks"])
+            let text = try await CLIRunner.run(["jwks", server.baseURL + "/jwks"])
             #expect(text.status == 0)
             #expect(text.standardOutput.contains("remote-rsa"))
             #expect(text.standardOutput.contains("5 keys, 2 usable"))
@@ -203,7 +203,7 @@ struct RemoteKeysCommandTests {
             }
         }) { server in
             box.base = server.baseURL
-            let outcome = try CLIRunner.run(["jwks", server.baseURL])
+            let outcome = try await CLIRunner.run(["jwks", server.baseURL])
             #expect(outcome.status == 0, "\(outcome.standardError)")
             #expect(outcome.standardOutput.contains("discovered from issuer \(server.baseURL)"))
             #expect(outcome.standardOutput.contains("remote-a"))
@@ -214,11 +214,11 @@ struct RemoteKeysCommandTests {
     @Test("jwks exits 2 when nothing usable is found, and refuses non-https URLs")
     func jwksFailures() async throws {
         try await Self.withServer({ _, _ in .status(500) }) { server in
-            let outcome = try CLIRunner.run(["jwks", server.baseURL + "/jwks"])
+            let outcome = try await CLIRunner.run(["jwks", server.baseURL + "/jwks"])
             #expect(outcome.status == 2)
             #expect(outcome.standardError.contains("500"))
         }
-        let refused = try CLIRunner.run(["jwks", "http://keys.example.com/jwks"])
+        let refused = try await CLIRunner.run(["jwks", "http://keys.example.com/jwks"])
         #expect(refused.status == 2)
         #expect(refused.standardOutput.isEmpty)
     }

@@ -55,7 +55,7 @@ struct VectorTests {
     }
 
     @Test("Each vector gives the expected line and exit status through the CLI", arguments: VectorCase.all)
-    func throughTheCLI(vector: VectorCase) throws {
+    func throughTheCLI(vector: VectorCase) async throws {
         let directory = try TemporaryDirectory()
         let jwks = try directory.write("jwks.json", vector.jwksText)
         let token = try directory.write("response.jwt", vector.token + "\n")
@@ -67,7 +67,7 @@ struct VectorTests {
         if let algorithms = vector.algorithms { arguments += ["--algorithms", algorithms.joined(separator: ",")] }
         arguments.append(token)
 
-        let outcome = try CLIRunner.run(arguments)
+        let outcome = try await CLIRunner.run(arguments)
         #expect(outcome.status == vector.exitCode, "stderr: \(outcome.standardError)")
         let lines = outcome.jsonLines
         if vector.exitCode == 2 {
