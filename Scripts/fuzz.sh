@@ -19,7 +19,11 @@ shift 2
 
 build() {
     # Debug keeps assertions and bounds checks; ASan catches memory errors in the OpenSSL boundary.
-    swift build -c debug --sanitize=fuzzer --sanitize=address --scratch-path .build-fuzz 2>&1 | tail -n 3
+    # swiftc keeps only the last of several -sanitize= flags, so the pair SwiftPM passes for
+    # --sanitize=fuzzer --sanitize=address would leave the Swift code without coverage counters: the
+    # combined flag, passed last, restores them (checked: `nm` shows __sancov symbols in our objects).
+    swift build -c debug --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address \
+        --scratch-path .build-fuzz 2>&1 | tail -n 3
 }
 
 run() {

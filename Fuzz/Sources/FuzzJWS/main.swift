@@ -5,13 +5,6 @@
 import Foundation
 import IntrospectionJWT
 
-let keys = try! JWKSet(json: fuzzKeySetJSON)
-let verifier = IntrospectionResponseVerifier(
-    policy: VerificationPolicy(issuer: "http://127.0.0.1:39255/api/oidc", audiences: ["rs", "https://rs.example.com"]),
-    keys: keys
-)
-let verificationTime = Date(timeIntervalSince1970: 1_795_281_450)
-
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzJWS(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let token = String(decoding: UnsafeRawBufferPointer(start: start, count: count), as: UTF8.self)
