@@ -32,10 +32,18 @@ enum ResponseClaims {
     /// `aud`, a string or an array of strings, must contain one of the expected audiences.
     static func checkAudience(_ claims: JSONObject, expected: [String]) throws(IntrospectionJWTError) {
         guard let value = claims["aud"] else { return }
-        guard let audiences = stringOrStrings(value) else {
+        guard isStringOrStrings(value) else {
             throw .wrongAudience("\"aud\" is neither a string nor an array of strings: \(quoted(value))")
         }
-        let matches = audiences.contains { audience in expected.contains { $0.hasSameCodePoints(as: audience) } }
+        func isExpected(_ audience: JSONValue) -> Bool {
+            guard case .string(let audience) = audience else { return false }
+            return expected.contains { $0.hasSameCodePoints(as: audience) }
+        }
+        let matches: Bool
+        switch value {
+        case .array(let elements): matches = elements.contains(where: isExpected)
+        default: matches = isExpected(value)
+        }
         guard matches else {
             throw .wrongAudience("\"aud\" \(quoted(value)) contains none of the expected audiences \(quoted(.array(expected.map(JSONValue.string))))")
         }

@@ -102,6 +102,7 @@ struct StrictJSONParser: ~Copyable {
             depth -= 1
             return JSONObject(members: members)
         }
+        members.reserveCapacity(8)  // one allocation for a typical object, not one per doubling
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else {
@@ -131,15 +132,16 @@ struct StrictJSONParser: ~Copyable {
         }
     }
 
-    /// Small objects are searched linearly; past a few members a hash set of the names takes over,
-    /// so that a hostile object with thousands of members costs linear time, not quadratic.
+    /// Small objects are searched linearly (a length check rejects most names at once); past a few
+    /// dozen members a hash set of the names takes over, so that a hostile object with thousands of
+    /// members costs linear time, not quadratic.
     private func isDuplicate(
         _ name: String,
         among members: [JSONObject.Member],
         index: inout Set<CodePoints>?
     ) throws(JSONParseFailure) -> Bool {
         if index == nil {
-            if members.count < 16 {
+            if members.count < 48 {
                 return members.contains { $0.name.hasSameCodePoints(as: name) }
             }
             index = Set(members.map { CodePoints($0.name) })
@@ -348,6 +350,9 @@ struct CodePoints: Hashable {
     init(_ string: String) { self.string = string }
     static func == (lhs: CodePoints, rhs: CodePoints) -> Bool { lhs.string.hasSameCodePoints(as: rhs.string) }
     func hash(into hasher: inout Hasher) {
-        for byte in string.utf8 { hasher.combine(byte) }
+        let hashed: Void? = string.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        if hashed == nil {
+            Array(string.utf8).withUnsafeBytes { hasher.combine(bytes: $0) }  // the same hash as above
+        }
     }
 }
