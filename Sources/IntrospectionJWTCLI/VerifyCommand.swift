@@ -37,12 +37,16 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Output format.")
     var output: OutputFormat = .text
 
+    @Option(name: .long, help: ArgumentHelp("How many inputs to verify at once (default: the number of cores); output keeps input order.", valueName: "n"))
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
     @Argument(help: ArgumentHelp("Files holding one compact JWT each; - reads one JWT per line from standard input.", valueName: "input"))
     var inputs: [String] = []
 
     func validate() throws {
         guard !audience.isEmpty else { throw ValidationError("At least one --audience is required.") }
         guard !inputs.isEmpty else { throw ValidationError("At least one input (a file, or - for standard input) is required.") }
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, not \(jobs).") }
         _ = try options()
     }
 
@@ -114,16 +118,27 @@ struct VerifyCommand: AsyncParsableCommand {
         let verifier = IntrospectionResponseVerifier(policy: policy, keySource: keySource)
         var anyInvalid = false
         var sawKeysUnavailable = false
-        try await InputSource.forEachToken(in: inputs) { name, token async in
-            let result: Result<VerifiedIntrospectionResponse, IntrospectionJWTError>
+        @Sendable func verify(_ token: String) async -> Result<VerifiedIntrospectionResponse, IntrospectionJWTError> {
             do throws(IntrospectionJWTError) {
-                result = .success(try await verifier.verify(token, at: time))
+                return .success(try await verifier.verify(token, at: time))
             } catch {
-                result = .failure(error)
+                return .failure(error)
+            }
+        }
+        func report(_ name: String, _ result: Result<VerifiedIntrospectionResponse, IntrospectionJWTError>) {
+            if case .failure(let error) = result {
                 anyInvalid = true
                 if error.code == .jwksUnavailable { sawKeysUnavailable = true }
             }
             reporter.report(input: name, result: result)
+        }
+        if jobs == 1 {
+            try await InputSource.forEachToken(in: inputs) { name, token async in
+                report(name, await verify(token))
+            }
+        } else {
+            // Several at once (ParallelVerification.swift); the lines still come out in input order.
+            try await ParallelVerification.run(inputs: inputs, jobs: jobs, verify: verify, report: report)
         }
         if sawKeysUnavailable {
             StandardError.write("error: the keys could not be obtained")
