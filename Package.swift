@@ -49,11 +49,23 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .testTarget(
             name: "IntrospectionJWTTests",
             dependencies: ["IntrospectionJWT", "IntrospectionTestSupport"]
+        ),
+        .testTarget(
+            name: "RemoteKeysTests",
+            dependencies: [
+                "IntrospectionJWT",
+                "IntrospectionTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "IntrospectionJWTCLITests",

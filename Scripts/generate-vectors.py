@@ -28,7 +28,6 @@ import re
 import sys
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa, x25519
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
@@ -898,6 +897,8 @@ def family_wrong_type() -> None:
         ("typ-null", None, "A typ that is null is refused."),
         ("typ-array", [TYP], "A typ that is an array is refused."),
         ("typ-other-prefix", "text/token-introspection+jwt", "A typ with a prefix other than application/ is refused."),
+        ("typ-non-ascii-long-s", "token-intro\u017fpection+jwt",
+         "Only ASCII case is ignored: U+017F (long s, which Unicode upper-cases to S) is not an s."),
     ]:
         add(cid, desc, mint(header("RS256", typ=typ), c), "wrong_type")
     add("typ-wrong-and-crit", "A wrong typ is reported before crit.",
@@ -1212,9 +1213,11 @@ EXAMPLE_AT = 1763740800
 
 
 def write_examples() -> None:
-    """Examples/ for the README walkthrough: an RS256 response, an inactive one and a tampered one."""
+    """Examples/ for the README walkthrough: an RS256 response, an inactive one and a tampered one.
+    The keys are the rsa-2048 and ec-p256 test keys under the kids the project README shows."""
     EXAMPLES_DIR.mkdir(parents=True, exist_ok=True)
-    keyset = {"keys": [jwk("rsa-2048", use="sig", alg="RS256"), jwk("ec-p256", use="sig", alg="ES256")]}
+    keyset = {"keys": [jwk("rsa-2048", kid="example-rs256", use="sig", alg="RS256"),
+                       jwk("ec-p256", kid="example-es256", use="sig", alg="ES256")]}
     (EXAMPLES_DIR / "jwks.json").write_text(json.dumps(keyset, indent=2) + "\n")
     ti = {
         "active": True,
@@ -1228,9 +1231,9 @@ def write_examples() -> None:
         "iat": EXAMPLE_AT - 120,
         "jti": "2f4c6a1e-8d3b-4e7f-9a5c-1b2d3e4f5a6b",
     }
-    hdr = header("RS256")
-    response = mint(hdr, claims(EXAMPLE_AT, ti=ti))
-    inactive = mint(hdr, claims(EXAMPLE_AT, ti={"active": False}))
+    hdr = header("RS256", kid="example-rs256")
+    response = mint(hdr, claims(EXAMPLE_AT, ti=ti), "rsa-2048")
+    inactive = mint(hdr, claims(EXAMPLE_AT, ti={"active": False}), "rsa-2048")
     h, _, s = split(response)
     forged = claims(EXAMPLE_AT, ti=dict(ti, scope="read write dolphin admin"))
     tampered = f"{h}.{part(forged)}.{s}"

@@ -51,7 +51,7 @@ fi
 # --------------------------------------------------------------------------
 SUDO=""
 if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
-APT_UPDATED=0
+APT_UPDATED=${APT_UPDATED:-0}  # a caller that already ran apt-get update exports APT_UPDATED=1
 APT_LOG=$(mktemp -t glewlwyd-interop-apt.XXXXXX)
 apt_install() {
   [ "${GLEWLWYD_NO_INSTALL:-0}" = 1 ] && die "missing packages ($*) and GLEWLWYD_NO_INSTALL=1"
@@ -444,6 +444,19 @@ else
   sed 's/^/    /' "$OUT/cli-verify.out"
   [ "$rc" -eq 0 ] || die "introspection-jwt verify exited $rc (want 0)"
   echo "  CLI: verify OK (exit 0) for response-rs256.jwt and response-es256.jwt"
+
+  # The same responses with the keys fetched live: from the JWKS URL, then discovered from the issuer
+  # (glewlwyd serves only OpenID discovery, so this goes through the fallback of RFC 8414 discovery).
+  for keys in "--jwks $ISSUER/jwks" ""; do
+    set +e
+    # shellcheck disable=SC2086 # $keys is either empty or two words on purpose
+    "$INTROSPECTION_JWT" verify $keys --issuer "$JWT_ISS" --audience "$AUDIENCE" \
+      --output json "$OUT/response-rs256.jwt" "$OUT/response-es256.jwt" > "$OUT/cli-verify-remote.out" 2>&1
+    rc=$?
+    set -e
+    [ "$rc" -eq 0 ] || { sed 's/^/    /' "$OUT/cli-verify-remote.out"; die "introspection-jwt verify ${keys:-(discovery)} exited $rc (want 0)"; }
+    echo "  CLI: verify OK (exit 0) with ${keys:---issuer discovery}"
+  done
 
   # TODO(introspect): live round trip through the CLI against this server, e.g.
   #   "$INTROSPECTION_JWT" introspect --endpoint "$ISSUER/introspect" \

@@ -13,26 +13,15 @@ struct VerifyCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("The JWK Set: a file, or an https URL (http only for loopback hosts).", valueName: "file|url"))
+    @Option(name: .long, help: ArgumentHelp(
+        "The JWK Set: a file, or an https URL (http only for loopback hosts), fetched once per run. Without it, the keys are discovered from the --issuer's metadata.",
+        valueName: "file|url"))
     var jwks: String?
 
-    @Option(name: .long, help: ArgumentHelp("The expected issuer (exact match of iss).", valueName: "iss"))
-    var issuer: String
-
-    @Option(name: .long, help: ArgumentHelp("An accepted audience; repeat for several.", valueName: "aud"))
-    var audience: [String] = []
+    @OptionGroup var policyOptions: PolicyOptions
 
     @Option(name: .long, help: ArgumentHelp("The time to judge by, in Unix seconds (default: now).", valueName: "unix-seconds"))
     var at: String?
-
-    @Option(name: .customLong("max-age"), help: ArgumentHelp("How old iat may be, in seconds.", valueName: "seconds"))
-    var maxAge: String = "300"
-
-    @Option(name: .customLong("clock-skew"), help: ArgumentHelp("Leeway for every time comparison, in seconds.", valueName: "seconds"))
-    var clockSkew: String = "60"
-
-    @Option(name: .long, help: ArgumentHelp("Allowed algorithms, comma separated (default: every supported one).", valueName: "RS256,ES256"))
-    var algorithms: String?
 
     @Option(name: .long, help: "Output format.")
     var output: OutputFormat = .text
@@ -44,59 +33,19 @@ struct VerifyCommand: AsyncParsableCommand {
     var inputs: [String] = []
 
     func validate() throws {
-        guard !audience.isEmpty else { throw ValidationError("At least one --audience is required.") }
         guard !inputs.isEmpty else { throw ValidationError("At least one input (a file, or - for standard input) is required.") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, not \(jobs).") }
         _ = try options()
     }
 
-    /// The parsed numeric and list options.
+    /// The policy and the time to judge by.
     func options() throws -> (policy: VerificationPolicy, time: Date) {
-        let time: Date
+        var time = Date()
         if let at {
-            guard let seconds = Self.seconds(at) else { throw ValidationError("--at must be a number of Unix seconds, not '\(at)'.") }
+            guard let seconds = PolicyOptions.seconds(at) else { throw ValidationError("--at must be a number of Unix seconds, not '\(at)'.") }
             time = Date(timeIntervalSince1970: seconds)
-        } else {
-            time = Date()
         }
-        guard let maximumAge = Self.seconds(maxAge), maximumAge >= 0 else {
-            throw ValidationError("--max-age must be a non-negative number of seconds, not '\(maxAge)'.")
-        }
-        guard let skew = Self.seconds(clockSkew), skew >= 0 else {
-            throw ValidationError("--clock-skew must be a non-negative number of seconds, not '\(clockSkew)'.")
-        }
-        let allowed = try algorithms.map(Self.parseAlgorithms) ?? SignatureAlgorithm.allSupported
-        let policy = VerificationPolicy(
-            issuer: issuer, audiences: audience, allowedAlgorithms: allowed,
-            maximumAge: .seconds(maximumAge), clockSkew: .seconds(skew)
-        )
-        return (policy, time)
-    }
-
-    static func seconds(_ text: String) -> Double? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty, trimmed.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }),
-            let value = Double(trimmed), value.isFinite
-        else { return nil }
-        return value
-    }
-
-    static func parseAlgorithms(_ list: String) throws -> Set<SignatureAlgorithm> {
-        var result = Set<SignatureAlgorithm>()
-        for name in list.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }) {
-            guard !name.isEmpty else { throw ValidationError("--algorithms has an empty entry: '\(list)'.") }
-            if let algorithm = SignatureAlgorithm(rawValue: name) {
-                result.insert(algorithm)
-            } else if name.uppercased().hasPrefix("HS") {
-                throw ValidationError("--algorithms: \(name) is an HMAC algorithm; only asymmetric algorithms can be allowed.")
-            } else if name.lowercased() == "none" {
-                throw ValidationError("--algorithms: 'none' can never be allowed.")
-            } else {
-                let supported = SignatureAlgorithm.allCases.map(\.rawValue).joined(separator: " ")
-                throw ValidationError("--algorithms: unknown algorithm '\(name)'; supported: \(supported).")
-            }
-        }
-        return result
+        return (try policyOptions.policy(), time)
     }
 
     func run() async throws {
@@ -106,7 +55,7 @@ struct VerifyCommand: AsyncParsableCommand {
 
         let keySource: any VerificationKeySource
         do {
-            keySource = try await KeyLoading.keySource(jwks: jwks, issuer: issuer)
+            keySource = try await KeyLoading.keySource(jwks: jwks, issuer: policyOptions.issuer)
         } catch let error as ConfigurationError {
             // The keys cannot be obtained at all: every input is reported as jwks_unavailable.
             StandardError.write("error: \(error.description)")

@@ -152,27 +152,11 @@ public final class TestSigningKey: @unchecked Sendable {
     }
 }
 
-/// Unpadded base64url encoding for building test tokens.
+/// Unpadded base64url encoding for building test tokens (the library's strict encoder).
 public enum TestBase64URL {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
-
     /// Encodes bytes.
-    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
-        var output = [UInt8]()
-        var buffer: UInt32 = 0
-        var bits = 0
-        for byte in bytes {
-            buffer = buffer << 8 | UInt32(byte)
-            bits += 8
-            while bits >= 6 {
-                bits -= 6
-                output.append(alphabet[Int((buffer >> UInt32(bits)) & 0x3F)])
-            }
-        }
-        if bits > 0 { output.append(alphabet[Int((buffer << UInt32(6 - bits)) & 0x3F)]) }
-        return String(decoding: output, as: UTF8.self)
-    }
+    public static func encode(_ bytes: some Sequence<UInt8>) -> String { Base64URL.encode(bytes) }
 
     /// Encodes a string's UTF-8.
-    public static func encode(_ string: String) -> String { encode(Array(string.utf8)) }
+    public static func encode(_ string: String) -> String { Base64URL.encode(Array(string.utf8)) }
 }

@@ -77,45 +77,37 @@ struct WycheproofTests {
 
     @Test("The JWS vectors pass through the JWS layer: valid ones verify, invalid ones fail")
     func jwsVectors() throws {
-        let document = try TestVectorFiles.json("wycheproof/json_web_signature_test.json")
-        var verifiedCount = 0
-        for group in document["testGroups"] as! [[String: Any]] {
-            let keys = try Self.publicKeys(of: group)
-            for test in group["tests"] as! [[String: Any]] {
-                let id = test["tcId"] as! Int
-                let token = test["jws"] as! String
-                let outcome = Result { () throws(IntrospectionJWTError) in try JWSSignatureVerifier.verify(token, keys: keys) }
-                // Groups with no public key are HMAC groups (their key is symmetric): HMAC is never accepted.
-                let isHMAC = group["public"] == nil || (Self.headerAlgorithm(token)?.hasPrefix("HS") ?? false)
-                if test["result"] as! String == "valid" && !isHMAC && Self.deliberateRefusals[id] == nil {
-                    #expect(throws: Never.self, "tcId \(id) \(test["comment"] ?? "") should verify") { try outcome.get() }
-                    verifiedCount += 1
-                } else {
-                    // Invalid cases, HMAC tokens (HMAC is never accepted) and the deliberate refusals.
-                    #expect(throws: IntrospectionJWTError.self, "tcId \(id) \(test["comment"] ?? "") must fail") { try outcome.get() }
-                }
-            }
-        }
+        let verifiedCount = try Self.runJWSFile("json_web_signature_test.json", refusing: Self.deliberateRefusals)
         #expect(verifiedCount >= 30)
     }
 
     @Test("Every invalid JWK vector is refused: the key is skipped or the JWS does not verify")
     func jwkVectors() throws {
-        let document = try TestVectorFiles.json("wycheproof/json_web_key_test.json")
+        _ = try Self.runJWSFile("json_web_key_test.json", refusing: [:])
+    }
+
+    /// Runs every test of a Wycheproof JWS-style file through the JWS layer: `valid` cases verify (except
+    /// HMAC ones and `refusing`), every other case fails. Returns how many verified.
+    static func runJWSFile(_ name: String, refusing refusals: [Int: String]) throws -> Int {
+        let document = try TestVectorFiles.json("wycheproof/\(name)")
+        var verifiedCount = 0
         for group in document["testGroups"] as! [[String: Any]] {
-            let keys = try Self.publicKeys(of: group)
+            let keys = try publicKeys(of: group)
             for test in group["tests"] as! [[String: Any]] {
                 let id = test["tcId"] as! Int
                 let token = test["jws"] as! String
                 let outcome = Result { () throws(IntrospectionJWTError) in try JWSSignatureVerifier.verify(token, keys: keys) }
-                let isHMAC = group["public"] == nil || (Self.headerAlgorithm(token)?.hasPrefix("HS") ?? false)
-                if test["result"] as! String == "valid" && !isHMAC {
-                    #expect(throws: Never.self, "tcId \(id) should verify") { try outcome.get() }
+                // Groups with no public key are HMAC groups (their key is symmetric): HMAC is never accepted.
+                let isHMAC = group["public"] == nil || (headerAlgorithm(token)?.hasPrefix("HS") ?? false)
+                if test["result"] as! String == "valid" && !isHMAC && refusals[id] == nil {
+                    #expect(throws: Never.self, "tcId \(id) \(test["comment"] ?? "") should verify") { try outcome.get() }
+                    verifiedCount += 1
                 } else {
                     #expect(throws: IntrospectionJWTError.self, "tcId \(id) \(test["comment"] ?? "") must fail") { try outcome.get() }
                 }
             }
         }
+        return verifiedCount
     }
 
     /// A group's public key or key set; groups with only a private (symmetric) key get an empty set.

@@ -181,3 +181,15 @@ func sameBytes(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UIn
     for index in 0..<lhs.count where lhs[index] != rhs[index] { return false }
     return true
 }
+
+extension JSONValue {
+    /// Parses a complete JSON text strictly (UTF-8, unique member names at every depth, nesting up to 32).
+    /// Throws ``IntrospectionJWTError/Code/malformed`` naming the first problem.
+    public init(parsing bytes: some Collection<UInt8>) throws(IntrospectionJWTError) {
+        do {
+            self = try StrictJSONParser.parse(bytes)
+        } catch {
+            throw .malformed("not valid JSON: \(error.reason)")
+        }
+    }
+}

@@ -1,0 +1,143 @@
+public import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// The default ``HTTPTransport``: async-http-client, one request per call, no redirects followed.
+///
+/// `AsyncHTTPClientTransport()` uses ``sharedClient``, a process-wide client configured like
+/// `HTTPClient.shared` except that it never follows redirects (`HTTPClient.shared` follows up to 20,
+/// to any scheme) and connects within ``defaultConnectTimeout``. Pass your own client to change TLS,
+/// proxy or connect-timeout settings; configure it with `redirectConfiguration: .disallow`. Should it
+/// follow redirects anyway, every hop it took is checked against ``HTTPURLPolicy`` and a response
+/// reached through a non-https hop is refused.
+public struct AsyncHTTPClientTransport: HTTPTransport {
+    /// How long the shared client waits for a connection (TCP and TLS): 2 seconds.
+    public static let defaultConnectTimeout: Duration = .seconds(2)
+
+    /// The process-wide client behind `AsyncHTTPClientTransport()`: redirects disallowed, connect
+    /// timeout ``defaultConnectTimeout``, full certificate verification. Never shut down.
+    public static var sharedClient: HTTPClient { sharedNonRedirectingClient }
+
+    /// The client requests go through.
+    public let client: HTTPClient
+
+    /// A transport over ``sharedClient``.
+    public init() {
+        self.client = Self.sharedClient
+    }
+
+    /// A transport over `client` (which the caller keeps and shuts down).
+    public init(client: HTTPClient) {
+        self.client = client
+    }
+
+    /// Sends one request (no redirects followed) and collects the body up to `maximumBodyByteCount`.
+    /// Throws ``HTTPTransportError`` only.
+    public func send(_ request: HTTPRequest, timeout: Duration, maximumBodyByteCount: Int) async throws -> HTTPResponse {
+        guard let components = URLComponents(string: request.url),
+            let scheme = components.scheme?.lowercased(), scheme == "https" || scheme == "http",
+            let host = components.host, !host.isEmpty
+        else {
+            throw HTTPTransportError.invalidURL
+        }
+        var clientRequest = HTTPClientRequest(url: request.url)
+        clientRequest.method = HTTPMethod(rawValue: request.method)
+        for header in request.headers {
+            clientRequest.headers.add(name: header.name, value: header.value)
+        }
+        if let body = request.body {
+            clientRequest.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let client = self.client
+        let requestURL = request.url
+        let prepared = clientRequest
+        return try await Self.withTimeout(timeout) {
+            let response: HTTPClientResponse
+            do {
+                response = try await client.execute(prepared, deadline: .now() + TimeAmount(timeout))
+            } catch {
+                throw Self.transportError(error)
+            }
+            // A client that followed redirects: every hop must have been allowed.
+            var previous = requestURL
+            for hop in response.history.dropFirst() {
+                if let refusal = HTTPURLPolicy.refusal(forRedirectFrom: previous, to: hop.request.url) {
+                    throw HTTPTransportError.redirectRefused(refusal)
+                }
+                previous = hop.request.url
+            }
+            if let declared = response.headers.first(name: "Content-Length").flatMap({ Int($0) }), declared > maximumBodyByteCount {
+                throw HTTPTransportError.bodyTooLarge
+            }
+            var body: [UInt8] = []
+            do {
+                for try await chunk in response.body {
+                    guard body.count + chunk.readableBytes <= maximumBodyByteCount else { throw HTTPTransportError.bodyTooLarge }
+                    body.append(contentsOf: chunk.readableBytesView)
+                }
+            } catch let error as HTTPTransportError {
+                throw error
+            } catch {
+                throw Self.transportError(error)
+            }
+            return HTTPResponse(
+                status: Int(response.status.code),
+                headers: response.headers.map { (name: $0.name, value: $0.value) },
+                body: body
+            )
+        }
+    }
+
+    /// Runs `body`, throwing ``HTTPTransportError/timeout`` (and cancelling it) after `timeout`.
+    static func withTimeout<T: Sendable>(_ timeout: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw HTTPTransportError.timeout
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw HTTPTransportError.timeout }
+            return first
+        }
+    }
+
+    static func transportError(_ error: any Error) -> HTTPTransportError {
+        if let error = error as? HTTPTransportError { return error }
+        if let error = error as? HTTPClientError {
+            let timeouts: [HTTPClientError] = [
+                .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout, .tlsHandshakeTimeout,
+                .getConnectionFromPoolTimeout, .httpProxyHandshakeTimeout, .socksHandshakeTimeout,
+            ]
+            if timeouts.contains(error) { return .timeout }
+            if [HTTPClientError.invalidURL, .emptyHost, .emptyScheme, .missingSocketPath].contains(error) { return .invalidURL }
+            return .connection(String(describing: error))
+        }
+        if error is CancellationError { return .connection("cancelled") }
+        if let error = error as? ChannelError, case .connectTimeout = error { return .timeout }
+        return .connection(String(describing: error))
+    }
+}
+
+extension TimeAmount {
+    /// The amount of a Swift `Duration`.
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}
+
+private let sharedNonRedirectingClient: HTTPClient = {
+    // tlsConfiguration nil: the default client TLS configuration, with full certificate verification.
+    let configuration = HTTPClient.Configuration(
+        tlsConfiguration: nil,
+        redirectConfiguration: .disallow,
+        timeout: .init(connect: TimeAmount(AsyncHTTPClientTransport.defaultConnectTimeout)),
+        connectionPool: .init(idleTimeout: .seconds(60)),
+        proxy: nil,
+        ignoreUncleanSSLShutdown: false,
+        decompression: .disabled
+    )
+    return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+}()

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import IntrospectionJWT
+
+/// The options that make a ``VerificationPolicy``, shared by `verify` and `audit`.
+struct PolicyOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The expected issuer (exact match of iss).", valueName: "iss"))
+    var issuer: String
+
+    @Option(name: .long, help: ArgumentHelp("An accepted audience; repeat for several.", valueName: "aud"))
+    var audience: [String] = []
+
+    @Option(name: .customLong("max-age"), help: ArgumentHelp("How old iat may be, in seconds.", valueName: "seconds"))
+    var maxAge: String = "300"
+
+    @Option(name: .customLong("clock-skew"), help: ArgumentHelp("Leeway for every time comparison, in seconds.", valueName: "seconds"))
+    var clockSkew: String = "60"
+
+    @Option(name: .long, help: ArgumentHelp("Allowed algorithms, comma separated (default: every supported one).", valueName: "RS256,ES256"))
+    var algorithms: String?
+
+    func validate() throws {
+        guard !audience.isEmpty else { throw ValidationError("At least one --audience is required.") }
+        _ = try policy()
+    }
+
+    /// The policy, or a `ValidationError` (exit status 2) naming the bad option.
+    func policy() throws -> VerificationPolicy {
+        guard let maximumAge = Self.seconds(maxAge), maximumAge >= 0 else {
+            throw ValidationError("--max-age must be a non-negative number of seconds, not '\(maxAge)'.")
+        }
+        guard let skew = Self.seconds(clockSkew), skew >= 0 else {
+            throw ValidationError("--clock-skew must be a non-negative number of seconds, not '\(clockSkew)'.")
+        }
+        let allowed = try algorithms.map(Self.parseAlgorithms) ?? SignatureAlgorithm.allSupported
+        return VerificationPolicy(
+            issuer: issuer, audiences: audience, allowedAlgorithms: allowed,
+            maximumAge: .seconds(maximumAge), clockSkew: .seconds(skew)
+        )
+    }
+
+    /// A number of seconds (integer or decimal), or nil.
+    static func seconds(_ text: String) -> Double? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, trimmed.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }),
+            let value = Double(trimmed), value.isFinite
+        else { return nil }
+        return value
+    }
+
+    /// `--algorithms`: JOSE names separated by commas; HMAC, `none` and unknown names are refused.
+    static func parseAlgorithms(_ list: String) throws -> Set<SignatureAlgorithm> {
+        var result = Set<SignatureAlgorithm>()
+        for name in list.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            guard !name.isEmpty else { throw ValidationError("--algorithms has an empty entry: '\(list)'.") }
+            if let algorithm = SignatureAlgorithm(rawValue: name) {
+                result.insert(algorithm)
+            } else if name.uppercased().hasPrefix("HS") {
+                throw ValidationError("--algorithms: \(name) is an HMAC algorithm; only asymmetric algorithms can be allowed.")
+            } else if name.lowercased() == "none" {
+                throw ValidationError("--algorithms: 'none' can never be allowed.")
+            } else {
+                let supported = SignatureAlgorithm.allCases.map(\.rawValue).joined(separator: " ")
+                throw ValidationError("--algorithms: unknown algorithm '\(name)'; supported: \(supported).")
+            }
+        }
+        return result
+    }
+}
