@@ -52,11 +52,3 @@ extension VerificationKey {
         }
     }
 }
-
-@_spi(Benchmarks)
-extension JSONValue {
-    /// Parses a JSON text with the library's strict parser (for the audit-record benchmark).
-    public static func parseStrict(_ bytes: some Collection<UInt8>) -> JSONValue? {
-        try? StrictJSONParser.parse(bytes)
-    }
-}

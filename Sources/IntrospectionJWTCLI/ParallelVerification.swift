@@ -7,17 +7,18 @@ import IntrospectionJWT
 /// `window` inputs are read ahead of the next line to print (results that finished early wait for it).
 enum ParallelVerification {
     /// One input's outcome.
-    typealias Outcome = (sequence: Int, name: String, result: Result<VerifiedIntrospectionResponse, IntrospectionJWTError>)
+    typealias Outcome = (sequence: Int, failure: IntrospectionJWTError?, line: String)
 
     /// How many inputs may be read ahead of the line to print next, for `jobs` parallel verifications.
     static func window(jobs: Int) -> Int { max(64, 16 * jobs) }
 
-    /// Verifies every input with `jobs` verifications at most in flight, calling `report` in input order.
+    /// Verifies every input with `jobs` verifications at most in flight; each child task also formats its
+    /// output line, and `emit` gets the lines (with the failure, if any) in input order.
     static func run(
         inputs: [InputSource],
         jobs: Int,
-        verify: @escaping @Sendable (String) async -> Result<VerifiedIntrospectionResponse, IntrospectionJWTError>,
-        report: (String, Result<VerifiedIntrospectionResponse, IntrospectionJWTError>) -> Void
+        verify: @escaping @Sendable (_ name: String, _ token: String) async -> (failure: IntrospectionJWTError?, line: String),
+        emit: (_ failure: IntrospectionJWTError?, _ line: String) -> Void
     ) async throws {
         let window = window(jobs: jobs)
         try await withThrowingTaskGroup(of: Outcome.self) { group in
@@ -31,7 +32,7 @@ enum ParallelVerification {
                 running -= 1
                 finished[outcome.sequence] = outcome
                 while let ready = finished.removeValue(forKey: nextToPrint) {
-                    report(ready.name, ready.result)
+                    emit(ready.failure, ready.line)
                     nextToPrint += 1
                 }
             }
@@ -43,7 +44,10 @@ enum ParallelVerification {
                 let sequence = nextSequence
                 nextSequence += 1
                 running += 1
-                group.addTask { (sequence, name, await verify(token)) }
+                group.addTask {
+                    let (failure, line) = await verify(name, token)
+                    return (sequence, failure, line)
+                }
             }
             while running > 0 {
                 try await collectOne()

@@ -74,20 +74,31 @@ struct VerifyCommand: AsyncParsableCommand {
                 return .failure(error)
             }
         }
-        func report(_ name: String, _ result: Result<VerifiedIntrospectionResponse, IntrospectionJWTError>) {
-            if case .failure(let error) = result {
-                anyInvalid = true
-                if error.code == .jwksUnavailable { sawKeysUnavailable = true }
-            }
-            reporter.report(input: name, result: result)
+        func note(_ failure: IntrospectionJWTError?) {
+            guard let failure else { return }
+            anyInvalid = true
+            if failure.code == .jwksUnavailable { sawKeysUnavailable = true }
         }
         if jobs == 1 {
             try await InputSource.forEachToken(in: inputs) { name, token async in
-                report(name, await verify(token))
+                let result = await verify(token)
+                if case .failure(let error) = result { note(error) }
+                reporter.report(input: name, result: result)
             }
         } else {
             // Several at once (ParallelVerification.swift); the lines still come out in input order.
-            try await ParallelVerification.run(inputs: inputs, jobs: jobs, verify: verify, report: report)
+            try await ParallelVerification.run(
+                inputs: inputs, jobs: jobs,
+                verify: { name, token in
+                    let result = await verify(token)
+                    let failure: IntrospectionJWTError? = if case .failure(let error) = result { error } else { nil }
+                    return (failure, reporter.line(input: name, result: result))
+                },
+                emit: { failure, line in
+                    note(failure)
+                    print(line)
+                }
+            )
         }
         if sawKeysUnavailable {
             StandardError.write("error: the keys could not be obtained")

@@ -91,7 +91,7 @@ final class UnsafeSendableBox<T>: @unchecked Sendable {
 // MARK: - The audit path: one stored record (a JSON line) parsed and verified as of its receipt
 
 func verifyAuditRecord(_ line: String) throws -> VerifiedIntrospectionResponse {
-    guard case .object(let record)? = JSONValue.parseStrict(line.utf8),
+    guard case .object(let record)? = try? JSONValue(parsing: line.utf8),
         let receivedAt = record["received_at"]?.doubleValue,
         let response = record["response"]?.stringValue
     else { throw IntrospectionJWTError(.malformed, "not an audit record") }
