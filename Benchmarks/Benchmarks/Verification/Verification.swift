@@ -103,7 +103,7 @@ func verifyAuditRecord(_ line: String) throws -> VerifiedIntrospectionResponse {
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.throughput, .wallClock, .mallocCountTotal],
-        timeUnits: .microseconds,
+        timeUnits: .nanoseconds,
         warmupIterations: 200,
         maxDuration: .seconds(3),
         maxIterations: 1_000_000

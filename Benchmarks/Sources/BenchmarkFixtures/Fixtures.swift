@@ -94,7 +94,7 @@ public struct Fixtures: Sendable {
 
     /// One stored audit record as a JSON line: the response and when it was received.
     public func auditRecord(_ algorithm: String) -> String {
-        #"{"received_at":\#(Self.issuedAt + 1),"response":"\#(token(algorithm))"}"#
+        #"{"id":"r1","received_at":\#(Self.issuedAt + 1),"response":"\#(token(algorithm))"}"#
     }
 }
 
