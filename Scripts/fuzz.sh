@@ -45,7 +45,7 @@ run() {
     "$binary" ".work/$name" "Corpus/$name" \
         -max_total_time="$time" -max_len=70000 -rss_limit_mb=2048 -timeout=10 \
         -artifact_prefix=".work/artifacts/$name-" -print_final_stats=1 "$@" >".work/$name.log" 2>&1 || status=$?
-    grep -E '^#[0-9]+ +(DONE|INITED)' ".work/$name.log" | tail -n 2 || true
+    grep -E '^#[0-9]+[[:space:]]+(DONE|INITED)' ".work/$name.log" | tail -n 2 || true
     grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' ".work/$name.log" || true
     if [ "$status" != 0 ]; then
         echo "$name: libFuzzer exited with status $status; the end of its log:"
