@@ -42,7 +42,9 @@ run() {
     # -rss_limit_mb: a fuzz input that makes the library hold much memory is a finding too.
     # -timeout: one input taking over 10 s is a hang.
     local status=0
-    "$binary" ".work/$name" "Corpus/$name" \
+    # The scratch corpus first (libFuzzer writes new inputs there), then the committed seeds and crash
+    # cases, which are thus replayed at the start of every run.
+    "$binary" ".work/$name" "Corpus/$name" "Crashes/$name" \
         -max_total_time="$time" -max_len=70000 -rss_limit_mb=2048 -timeout=10 \
         -artifact_prefix=".work/artifacts/$name-" -print_final_stats=1 "$@" >".work/$name.log" 2>&1 || status=$?
     grep -E '^#[0-9]+[[:space:]]+(DONE|INITED)' ".work/$name.log" | tail -n 2 || true
