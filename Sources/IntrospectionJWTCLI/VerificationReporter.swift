@@ -6,9 +6,14 @@ struct VerificationReporter {
     let format: OutputFormat
 
     func report(input: String, result: Result<VerifiedIntrospectionResponse, IntrospectionJWTError>) {
+        print(line(input: input, result: result))
+    }
+
+    /// The line `report` prints (made apart from printing, so that `verify --jobs` formats in parallel).
+    func line(input: String, result: Result<VerifiedIntrospectionResponse, IntrospectionJWTError>) -> String {
         switch format {
-        case .json: print(jsonLine(input: input, result: result))
-        case .text: print(textLine(input: input, result: result))
+        case .json: jsonLine(input: input, result: result)
+        case .text: textLine(input: input, result: result)
         }
     }
 

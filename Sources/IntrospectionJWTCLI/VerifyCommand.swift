@@ -26,11 +26,15 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Output format.")
     var output: OutputFormat = .text
 
+    @Option(name: .long, help: ArgumentHelp("How many inputs to verify at once (default: the number of cores); output keeps input order.", valueName: "n"))
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
     @Argument(help: ArgumentHelp("Files holding one compact JWT each; - reads one JWT per line from standard input.", valueName: "input"))
     var inputs: [String] = []
 
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("At least one input (a file, or - for standard input) is required.") }
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, not \(jobs).") }
         _ = try options()
     }
 
@@ -63,16 +67,38 @@ struct VerifyCommand: AsyncParsableCommand {
         let verifier = IntrospectionResponseVerifier(policy: policy, keySource: keySource)
         var anyInvalid = false
         var sawKeysUnavailable = false
-        try await InputSource.forEachToken(in: inputs) { name, token async in
-            let result: Result<VerifiedIntrospectionResponse, IntrospectionJWTError>
+        @Sendable func verify(_ token: String) async -> Result<VerifiedIntrospectionResponse, IntrospectionJWTError> {
             do throws(IntrospectionJWTError) {
-                result = .success(try await verifier.verify(token, at: time))
+                return .success(try await verifier.verify(token, at: time))
             } catch {
-                result = .failure(error)
-                anyInvalid = true
-                if error.code == .jwksUnavailable { sawKeysUnavailable = true }
+                return .failure(error)
             }
-            reporter.report(input: name, result: result)
+        }
+        func note(_ failure: IntrospectionJWTError?) {
+            guard let failure else { return }
+            anyInvalid = true
+            if failure.code == .jwksUnavailable { sawKeysUnavailable = true }
+        }
+        if jobs == 1 {
+            try await InputSource.forEachToken(in: inputs) { name, token async in
+                let result = await verify(token)
+                if case .failure(let error) = result { note(error) }
+                reporter.report(input: name, result: result)
+            }
+        } else {
+            // Several at once (ParallelVerification.swift); the lines still come out in input order.
+            try await ParallelVerification.run(
+                inputs: inputs, jobs: jobs,
+                verify: { name, token in
+                    let result = await verify(token)
+                    let failure: IntrospectionJWTError? = if case .failure(let error) = result { error } else { nil }
+                    return (failure, reporter.line(input: name, result: result))
+                },
+                emit: { failure, line in
+                    note(failure)
+                    print(line)
+                }
+            )
         }
         if sawKeysUnavailable {
             StandardError.write("error: the keys could not be obtained")

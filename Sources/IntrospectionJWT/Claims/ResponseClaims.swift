@@ -1,10 +1,15 @@
 /// The checks on the top-level claims of an RFC 9701 response (RFC 9701 §5, RFC 7519 §4.1), one function
 /// per rule, run in the order of the error table: types, presence, issuer, audience, time, content.
 enum ResponseClaims {
+    /// The NumericDate claims whose type is checked with the structure (built once, not per token).
+    static let timeClaimNames = ["iat", "exp", "nbf"]
+    /// The claims RFC 9701 §5 requires.
+    static let requiredClaimNames = ["iss", "aud", "iat", "token_introspection"]
+
     /// Top-level `iat`, `exp` and `nbf` must be JSON numbers (RFC 7519 §2, NumericDate). This is part of
     /// the structural check, so it runs before the header and the signature.
     static func checkTimeClaimTypes(_ claims: JSONObject) throws(IntrospectionJWTError) {
-        for name in ["iat", "exp", "nbf"] {
+        for name in timeClaimNames {
             if let value = claims[name], value.doubleValue == nil {
                 throw .malformed("the claim \"\(name)\" is a \(value.typeName), not a number: \(quoted(value))")
             }
@@ -13,7 +18,7 @@ enum ResponseClaims {
 
     /// `iss`, `aud`, `iat` and `token_introspection` must be present (RFC 9701 §5).
     static func checkRequiredClaims(_ claims: JSONObject) throws(IntrospectionJWTError) {
-        for name in ["iss", "aud", "iat", "token_introspection"] where claims[name] == nil {
+        for name in requiredClaimNames where claims[name] == nil {
             throw .missingClaim("the response has no \"\(name)\" claim")
         }
     }
@@ -32,10 +37,18 @@ enum ResponseClaims {
     /// `aud`, a string or an array of strings, must contain one of the expected audiences.
     static func checkAudience(_ claims: JSONObject, expected: [String]) throws(IntrospectionJWTError) {
         guard let value = claims["aud"] else { return }
-        guard let audiences = stringOrStrings(value) else {
+        guard isStringOrStrings(value) else {
             throw .wrongAudience("\"aud\" is neither a string nor an array of strings: \(quoted(value))")
         }
-        let matches = audiences.contains { audience in expected.contains { $0.hasSameCodePoints(as: audience) } }
+        func isExpected(_ audience: JSONValue) -> Bool {
+            guard case .string(let audience) = audience else { return false }
+            return expected.contains { $0.hasSameCodePoints(as: audience) }
+        }
+        let matches: Bool
+        switch value {
+        case .array(let elements): matches = elements.contains(where: isExpected)
+        default: matches = isExpected(value)
+        }
         guard matches else {
             throw .wrongAudience("\"aud\" \(quoted(value)) contains none of the expected audiences \(quoted(.array(expected.map(JSONValue.string))))")
         }

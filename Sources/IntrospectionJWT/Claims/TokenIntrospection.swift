@@ -15,24 +15,49 @@ public struct TokenIntrospection: Sendable, Equatable {
     /// `sub`, `iss` and `jti` are strings; `exp`, `iat` and `nbf` are numbers; `aud` is a string or an array
     /// of strings. Throws ``IntrospectionJWTError/Code/invalidIntrospection`` otherwise.
     public init(validating json: JSONObject) throws(IntrospectionJWTError) {
-        guard let active = json["active"] else { throw .invalidIntrospection("token_introspection has no \"active\" member") }
+        // One pass over the members finds the RFC 7662 ones (no lookup per name); a member of the wrong
+        // type is then reported in the fixed order of the checks below, whatever the member order.
+        var active: JSONValue? = nil
+        var wrongString: (rank: Int, member: JSONObject.Member)? = nil
+        var wrongNumber: (rank: Int, member: JSONObject.Member)? = nil
+        var audience: JSONValue? = nil
+        for member in json.members {
+            let name = member.name
+            switch name.utf8.count {
+            case 6 where name.hasSameCodePoints(as: "active"):
+                active = member.value
+            case 3 where name.hasSameCodePoints(as: "aud"):
+                audience = member.value
+            default:
+                if let rank = Self.rank(of: name, in: Self.stringMembers) {
+                    if case .string = member.value { continue }
+                    if rank < wrongString?.rank ?? .max { wrongString = (rank, member) }
+                } else if let rank = Self.rank(of: name, in: Self.numberMembers) {
+                    if case .number = member.value { continue }
+                    if rank < wrongNumber?.rank ?? .max { wrongNumber = (rank, member) }
+                }
+            }
+        }
+        guard let active else { throw .invalidIntrospection("token_introspection has no \"active\" member") }
         guard case .bool = active else {
             throw .invalidIntrospection("\"active\" is a \(active.typeName), not a boolean: \(quoted(active))")
         }
-        for name in Self.stringMembers {
-            if let value = json[name], value.stringValue == nil {
-                throw .invalidIntrospection("\"\(name)\" is a \(value.typeName), not a string: \(quoted(value))")
-            }
+        if let (_, member) = wrongString {
+            throw .invalidIntrospection("\"\(member.name)\" is a \(member.value.typeName), not a string: \(quoted(member.value))")
         }
-        for name in Self.numberMembers {
-            if let value = json[name], value.doubleValue == nil {
-                throw .invalidIntrospection("\"\(name)\" is a \(value.typeName), not a number: \(quoted(value))")
-            }
+        if let (_, member) = wrongNumber {
+            throw .invalidIntrospection("\"\(member.name)\" is a \(member.value.typeName), not a number: \(quoted(member.value))")
         }
-        if let audience = json["aud"], stringOrStrings(audience) == nil {
+        if let audience, !isStringOrStrings(audience) {
             throw .invalidIntrospection("\"aud\" is neither a string nor an array of strings: \(quoted(audience))")
         }
         self.json = json
+    }
+
+    /// The position of `name` in `names` (code-point comparison), or nil.
+    private static func rank(of name: String, in names: [String]) -> Int? {
+        for (rank, candidate) in names.enumerated() where candidate.hasSameCodePoints(as: name) { return rank }
+        return nil
     }
 
     /// The value of any member, by exact name.
@@ -72,6 +97,19 @@ public struct TokenIntrospection: Sendable, Equatable {
 
     private func date(_ name: String) -> Date? {
         json[name]?.doubleValue.map { Date(timeIntervalSince1970: $0) }
+    }
+}
+
+/// Whether `value` is a string or an array of strings (``stringOrStrings(_:)`` without building the list).
+func isStringOrStrings(_ value: JSONValue) -> Bool {
+    switch value {
+    case .string: return true
+    case .array(let elements):
+        for element in elements {
+            guard case .string = element else { return false }
+        }
+        return true
+    default: return false
     }
 }
 

@@ -15,37 +15,62 @@ public enum Base64URL {
     /// and white space), when the length cannot be an encoding (n mod 4 = 1), or when unused trailing
     /// bits are not zero (a non-canonical encoding).
     public static func decode(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        guard let capacity = decodedByteCount(input.count) else { return nil }
+        var valid = false
+        let output = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            if let count = decode(input, into: buffer) {
+                initialized = count
+                valid = true
+            } else {
+                initialized = 0
+            }
+        }
+        return valid ? output : nil
+    }
+
+    /// The number of bytes `count` base64url characters decode to, or nil when no encoding has that length.
+    static func decodedByteCount(_ count: Int) -> Int? {
+        count % 4 == 1 ? nil : count / 4 * 3 + max(0, count % 4 - 1)
+    }
+
+    /// Decodes unpadded base64url into `output` (at least ``decodedByteCount(_:)`` bytes) and returns the
+    /// number of bytes written; nil on the same inputs as ``decode(_:)-(UnsafeBufferPointer<UInt8>)``.
+    /// The hot path: no allocation.
+    static func decode(_ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>) -> Int? {
         let count = input.count
-        if count % 4 == 1 { return nil }
-        var output = [UInt8]()
-        output.reserveCapacity(count * 3 / 4)
-        let table = decodeTable
-        var index = 0
-        while index + 4 <= count {
-            let a = table[Int(input[index])], b = table[Int(input[index + 1])]
-            let c = table[Int(input[index + 2])], d = table[Int(input[index + 3])]
-            if (a | b | c | d) & 0xC0 != 0 { return nil }
-            output.append(a << 2 | b >> 4)
-            output.append(b << 4 | c >> 2)
-            output.append(c << 6 | d)
-            index += 4
+        guard let expected = decodedByteCount(count), output.count >= expected else { return nil }
+        return decodeTable.withUnsafeBufferPointer { table -> Int? in
+            var index = 0
+            var position = 0
+            while index + 4 <= count {
+                let a = table[Int(input[index])], b = table[Int(input[index + 1])]
+                let c = table[Int(input[index + 2])], d = table[Int(input[index + 3])]
+                if (a | b | c | d) & 0xC0 != 0 { return nil }
+                output[position] = a << 2 | b >> 4
+                output[position + 1] = b << 4 | c >> 2
+                output[position + 2] = c << 6 | d
+                position += 3
+                index += 4
+            }
+            switch count - index {
+            case 0:
+                break
+            case 2:
+                let a = table[Int(input[index])], b = table[Int(input[index + 1])]
+                if (a | b) & 0xC0 != 0 || b & 0x0F != 0 { return nil }
+                output[position] = a << 2 | b >> 4
+                position += 1
+            case 3:
+                let a = table[Int(input[index])], b = table[Int(input[index + 1])], c = table[Int(input[index + 2])]
+                if (a | b | c) & 0xC0 != 0 || c & 0x03 != 0 { return nil }
+                output[position] = a << 2 | b >> 4
+                output[position + 1] = b << 4 | c >> 2
+                position += 2
+            default:
+                return nil
+            }
+            return position
         }
-        switch count - index {
-        case 0:
-            break
-        case 2:
-            let a = table[Int(input[index])], b = table[Int(input[index + 1])]
-            if (a | b) & 0xC0 != 0 || b & 0x0F != 0 { return nil }
-            output.append(a << 2 | b >> 4)
-        case 3:
-            let a = table[Int(input[index])], b = table[Int(input[index + 1])], c = table[Int(input[index + 2])]
-            if (a | b | c) & 0xC0 != 0 || c & 0x03 != 0 { return nil }
-            output.append(a << 2 | b >> 4)
-            output.append(b << 4 | c >> 2)
-        default:
-            return nil
-        }
-        return output
     }
 
     /// Decodes a string (see ``decode(_:)-(UnsafeBufferPointer<UInt8>)``).

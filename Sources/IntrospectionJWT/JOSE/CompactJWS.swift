@@ -3,8 +3,8 @@ struct CompactJWS: Sendable {
     /// Tokens longer than this are refused before any decoding (64 KiB).
     static let maximumTokenByteCount = 64 * 1024
 
-    /// The token's bytes, as received.
-    let token: [UInt8]
+    /// The token, as received (its UTF-8 is what was signed, up to ``signingInputByteCount``).
+    let token: String
     /// The length of the signing input, `BASE64URL(header) || '.' || BASE64URL(payload)`, at the start of `token`.
     let signingInputByteCount: Int
     /// The protected header.
@@ -21,27 +21,34 @@ struct CompactJWS: Sendable {
     }
 
     /// Parses `header.payload.signature`, refusing anything that is not exactly that.
+    ///
+    /// The hot path works on the token's own UTF-8 (no copy) and decodes the header and payload into a
+    /// temporary buffer that only the JSON parser reads.
     static func parse(_ token: String, payload payloadKind: PayloadKind = .jsonObject) throws(IntrospectionJWTError) -> CompactJWS {
-        let bytes = Array(token.utf8)
-        guard bytes.count <= maximumTokenByteCount else {
-            throw .malformed("the token is \(bytes.count) bytes long, over the limit of \(maximumTokenByteCount)")
+        var token = token
+        let byteCount = token.utf8.count
+        guard byteCount <= maximumTokenByteCount else {
+            throw .malformed("the token is \(byteCount) bytes long, over the limit of \(maximumTokenByteCount)")
         }
-        return try bytes.withUnsafeBufferPointer { buffer throws(IntrospectionJWTError) in
-            var dots: [Int] = []
-            for (offset, byte) in buffer.enumerated() where byte == UInt8(ascii: ".") {
-                dots.append(offset)
-                if dots.count > 4 { break }
+        typealias Parts = (header: JSONObject, payload: JSONObject, signature: [UInt8], signingInputByteCount: Int)
+        let parsed = token.withUTF8 { buffer in Result { () throws(IntrospectionJWTError) -> Parts in
+            // The positions of the first two dots, and how many dots there are (up to 5).
+            var firstDot = -1, secondDot = -1, dots = 0
+            for offset in 0..<buffer.count where buffer[offset] == UInt8(ascii: ".") {
+                dots += 1
+                if dots == 1 { firstDot = offset } else if dots == 2 { secondDot = offset }
+                if dots > 4 { break }
             }
-            guard dots.count == 2 else {
-                let parts = dots.count + 1
+            guard dots == 2 else {
+                let parts = dots + 1
                 if parts == 5 {
                     throw .malformed("the token has 5 parts: an encrypted (JWE) response, which is not supported")
                 }
                 throw .malformed("the token has \(parts > 5 ? "more than 5" : String(parts)) part\(parts == 1 ? "" : "s"), a compact JWS has 3")
             }
-            let headerPart = UnsafeBufferPointer(rebasing: buffer[0..<dots[0]])
-            let payloadPart = UnsafeBufferPointer(rebasing: buffer[(dots[0] + 1)..<dots[1]])
-            let signaturePart = UnsafeBufferPointer(rebasing: buffer[(dots[1] + 1)...])
+            let headerPart = UnsafeBufferPointer(rebasing: buffer[0..<firstDot])
+            let payloadPart = UnsafeBufferPointer(rebasing: buffer[(firstDot + 1)..<secondDot])
+            let signaturePart = UnsafeBufferPointer(rebasing: buffer[(secondDot + 1)...])
 
             let header = try decodeJSONObject(headerPart, name: "header")
             let payload: JSONObject
@@ -57,31 +64,39 @@ struct CompactJWS: Sendable {
             guard let signature = Base64URL.decode(signaturePart) else {
                 throw .malformed("the signature is not valid unpadded base64url")
             }
-            return CompactJWS(
-                token: bytes, signingInputByteCount: dots[1], header: header, payload: payload, signature: signature
-            )
-        }
+            return (header: header, payload: payload, signature: signature, signingInputByteCount: secondDot)
+        } }
+        let parts = try parsed.get()
+        return CompactJWS(
+            token: token, signingInputByteCount: parts.signingInputByteCount,
+            header: parts.header, payload: parts.payload, signature: parts.signature
+        )
     }
 
     private static func decodeJSONObject(
         _ part: UnsafeBufferPointer<UInt8>,
         name: String
     ) throws(IntrospectionJWTError) -> JSONObject {
-        guard let json = Base64URL.decode(part) else {
+        guard let capacity = Base64URL.decodedByteCount(part.count) else {
             throw .malformed("the \(name) is not valid unpadded base64url")
         }
-        do {
-            return try json.withUnsafeBufferPointer { buffer throws(JSONParseFailure) in
-                try StrictJSONParser.parseObject(buffer)
+        let result = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(capacity, 1)) { buffer -> Result<JSONObject, IntrospectionJWTError> in
+            guard let count = Base64URL.decode(part, into: buffer) else {
+                return .failure(.malformed("the \(name) is not valid unpadded base64url"))
             }
-        } catch {
-            throw .malformed("the \(name) is not a valid JSON object: \(error.reason)")
+            do throws(JSONParseFailure) {
+                return .success(try StrictJSONParser.parseObject(UnsafeBufferPointer(rebasing: buffer[0..<count])))
+            } catch {
+                return .failure(.malformed("the \(name) is not a valid JSON object: \(error.reason)"))
+            }
         }
+        return try result.get()
     }
 
     /// Calls `body` with the exact ASCII bytes that were signed.
     func withSigningInput<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        try token.withUnsafeBufferPointer { buffer in
+        var token = token  // already native UTF-8 after parse: withUTF8 does not copy
+        return try token.withUTF8 { buffer in
             try body(UnsafeBufferPointer(rebasing: buffer[0..<signingInputByteCount]))
         }
     }

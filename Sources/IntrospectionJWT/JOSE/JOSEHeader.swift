@@ -12,6 +12,8 @@ public struct JOSEHeader: Sendable, Equatable {
 
 /// The media type of RFC 9701 responses, without the `application/` prefix.
 let tokenIntrospectionType = "token-introspection+jwt"
+/// The same, for byte comparisons.
+let tokenIntrospectionTypeBytes: StaticString = "token-introspection+jwt"
 
 /// Header parameters defined by JWS/JWA that `crit` must never list (RFC 7515 §4.1.11).
 private let registeredHeaderParameters: Set<String> = [
@@ -81,9 +83,32 @@ extension JOSEHeader {
     /// `token-introspection+jwt` with or without the `application/` prefix, in any letter case
     /// (RFC 7515 §4.1.9); media-type parameters are not tolerated.
     static func isTokenIntrospectionType(_ type: String) -> Bool {
-        let lowered = asciiLowercased(type)
-        return lowered.hasSameCodePoints(as: tokenIntrospectionType)
-            || lowered.hasSameCodePoints(as: "application/" + tokenIntrospectionType)
+        // Compared in place, letter case folded byte by byte: no lowered copy (this runs on every token).
+        var type = type
+        return type.withUTF8 { bytes in
+            let prefix: StaticString = "application/"
+            var offset = 0
+            if bytes.count == prefix.utf8CodeUnitCount + tokenIntrospectionTypeBytes.utf8CodeUnitCount {
+                guard equalsIgnoringASCIICase(bytes, 0, prefix) else { return false }
+                offset = prefix.utf8CodeUnitCount
+            } else if bytes.count != tokenIntrospectionTypeBytes.utf8CodeUnitCount {
+                return false
+            }
+            return equalsIgnoringASCIICase(bytes, offset, tokenIntrospectionTypeBytes)
+        }
+    }
+
+    /// Whether `bytes` at `offset` hold `expected` (lowercase ASCII), ASCII letters compared in any case.
+    private static func equalsIgnoringASCIICase(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int, _ expected: StaticString) -> Bool {
+        expected.withUTF8Buffer { expected in
+            guard bytes.count - offset >= expected.count else { return false }
+            for index in 0..<expected.count {
+                let byte = bytes[offset + index]
+                let folded = (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte
+                if folded != expected[index] { return false }
+            }
+            return true
+        }
     }
 
     static func checkCritical(

@@ -153,10 +153,33 @@ public struct JSONObject: Sendable, Equatable, Sequence, CustomStringConvertible
 
 extension String {
     /// Whether both strings hold the same Unicode code points: no normalisation, unlike `==`.
+    ///
+    /// On the hot path (member lookups, duplicate checks): the lengths are compared first, then the
+    /// contiguous UTF-8 of native strings byte by byte; only bridged strings take the generic route.
     @inlinable
     func hasSameCodePoints(as other: String) -> Bool {
-        self.utf8.elementsEqual(other.utf8)
+        let lhs = utf8, rhs = other.utf8
+        guard lhs.count == rhs.count else { return false }
+        // Strings with different code points may still be canonically equivalent (`==`), but strings
+        // that are not `==` never have the same code points: `==` (a byte compare for ASCII and NFC
+        // text, the common case) rejects the misses, and only a hit is confirmed byte by byte.
+        guard self == other else { return false }
+        let fast = lhs.withContiguousStorageIfAvailable { lhsBytes in
+            rhs.withContiguousStorageIfAvailable { rhsBytes in
+                sameBytes(lhsBytes, rhsBytes)
+            }
+        }
+        if let fast, let equal = fast { return equal }
+        return lhs.elementsEqual(rhs)
     }
+}
+
+/// Whether two buffers of the same length hold the same bytes.
+@inlinable
+func sameBytes(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard lhs.count == rhs.count else { return false }
+    for index in 0..<lhs.count where lhs[index] != rhs[index] { return false }
+    return true
 }
 
 extension JSONValue {

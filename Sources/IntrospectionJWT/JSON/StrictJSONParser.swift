@@ -91,24 +91,36 @@ struct StrictJSONParser: ~Copyable {
         }
     }
 
+    /// Objects up to this many members check duplicate names linearly, by fingerprint first.
+    private static let linearDuplicateCheckLimit = 48
+
     private mutating func parseObjectValue() throws(JSONParseFailure) -> JSONObject {
         try enterContainer()
         index += 1  // {
-        var members: [JSONObject.Member] = []
-        var nameIndex: Set<CodePoints>? = nil
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return JSONObject(members: members)
+            return JSONObject(members: [])
         }
+        // The names' fingerprints live on the stack: no allocation for the duplicate check.
+        let result = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: Self.linearDuplicateCheckLimit) { fingerprints in
+            Result { () throws(JSONParseFailure) -> JSONObject in try parseMembers(fingerprints: fingerprints) }
+        }
+        return try result.get()
+    }
+
+    private mutating func parseMembers(fingerprints: UnsafeMutableBufferPointer<UInt64>) throws(JSONParseFailure) -> JSONObject {
+        var members: [JSONObject.Member] = []
+        members.reserveCapacity(8)  // one allocation for a typical object, not one per doubling
+        var nameIndex: Set<CodePoints>? = nil
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else {
                 throw JSONParseFailure(reason: "expected a member name at offset \(index)")
             }
             let name = try parseString()
-            if try isDuplicate(name, among: members, index: &nameIndex) {
+            if isDuplicate(name, among: members, fingerprints: fingerprints, index: &nameIndex) {
                 throw JSONParseFailure(reason: "duplicate member name \"\(name)\"")
             }
             skipWhitespace()
@@ -131,20 +143,43 @@ struct StrictJSONParser: ~Copyable {
         }
     }
 
-    /// Small objects are searched linearly; past a few members a hash set of the names takes over,
-    /// so that a hostile object with thousands of members costs linear time, not quadratic.
+    /// Small objects are searched linearly, comparing a 64-bit fingerprint of each name before the name
+    /// itself; past a few dozen members a hash set of the names takes over, so that a hostile object
+    /// with thousands of members costs linear time, not quadratic. Records `name`'s fingerprint.
     private func isDuplicate(
         _ name: String,
         among members: [JSONObject.Member],
+        fingerprints: UnsafeMutableBufferPointer<UInt64>,
         index: inout Set<CodePoints>?
-    ) throws(JSONParseFailure) -> Bool {
-        if index == nil {
-            if members.count < 16 {
-                return members.contains { $0.name.hasSameCodePoints(as: name) }
+    ) -> Bool {
+        let count = members.count
+        if count < fingerprints.count {
+            let fingerprint = Self.fingerprint(name)
+            for position in 0..<count where fingerprints[position] == fingerprint {
+                if members[position].name.hasSameCodePoints(as: name) { return true }
             }
+            fingerprints[count] = fingerprint
+            return false
+        }
+        if index == nil {
             index = Set(members.map { CodePoints($0.name) })
         }
         return !index!.insert(CodePoints(name)).inserted
+    }
+
+    /// FNV-1a over the name's UTF-8 and its length: equal names have equal fingerprints.
+    private static func fingerprint(_ name: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ byte: UInt8) {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        }
+        let done: Void? = name.utf8.withContiguousStorageIfAvailable { bytes in
+            for byte in bytes { mix(byte) }
+        }
+        if done == nil {
+            for byte in name.utf8 { mix(byte) }
+        }
+        return hash ^ UInt64(name.utf8.count) << 56
     }
 
     private mutating func parseArray() throws(JSONParseFailure) -> [JSONValue] {
@@ -348,6 +383,9 @@ struct CodePoints: Hashable {
     init(_ string: String) { self.string = string }
     static func == (lhs: CodePoints, rhs: CodePoints) -> Bool { lhs.string.hasSameCodePoints(as: rhs.string) }
     func hash(into hasher: inout Hasher) {
-        for byte in string.utf8 { hasher.combine(byte) }
+        let hashed: Void? = string.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        if hashed == nil {
+            Array(string.utf8).withUnsafeBytes { hasher.combine(bytes: $0) }  // the same hash as above
+        }
     }
 }

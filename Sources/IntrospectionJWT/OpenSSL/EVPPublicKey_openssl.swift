@@ -1,4 +1,5 @@
 internal import COpenSSL
+internal import NIOConcurrencyHelpers
 
 /// Why OpenSSL refused to build a key from JWK parameters.
 struct KeyConstructionFailure: Error, Sendable {
@@ -153,9 +154,16 @@ final class EVPPublicKey: @unchecked Sendable {
 }
 
 /// An `EVP_PKEY_CTX` initialised for verification with one algorithm's padding and digests. It is never
-/// used directly: each verification works on its own duplicate, so one template serves every thread.
-private final class VerifyContextTemplate {
+/// used directly: a verification works on a context of its own — a duplicate (`EVP_PKEY_CTX_dup`) made
+/// the first time, then kept in a small pool and reused, so that a warm verification neither duplicates
+/// nor allocates a context. One template serves every thread.
+private final class VerifyContextTemplate: @unchecked Sendable {
+    // @unchecked: `pointer` is only read (duplicated) after init; the pool is guarded by its lock.
+
     private let pointer: OpaquePointer
+    private let pool = NIOLockedValueBox<[OpaquePointer]>([])
+    /// Contexts kept for reuse: enough for every core to verify with this key at once.
+    private static let poolCapacity = 16
 
     init?(key: OpaquePointer, algorithm: SignatureAlgorithm) {
         guard let digest = algorithm.digest, let context = EVP_PKEY_CTX_new_from_pkey(nil, key, nil) else {
@@ -188,17 +196,32 @@ private final class VerifyContextTemplate {
         self.pointer = context
     }
 
-    deinit { EVP_PKEY_CTX_free(pointer) }
+    deinit {
+        EVP_PKEY_CTX_free(pointer)
+        for context in pool.withLockedValue({ $0 }) { EVP_PKEY_CTX_free(context) }
+    }
 
     func verify(signature: UnsafeBufferPointer<UInt8>, digest: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let context = EVP_PKEY_CTX_dup(pointer) else {
+        guard let context = pool.withLockedValue({ $0.popLast() }) ?? EVP_PKEY_CTX_dup(pointer) else {
             OpenSSLErrorStack.clear()
             return false
         }
-        defer { EVP_PKEY_CTX_free(context) }
+        // EVP_PKEY_verify keeps no state in the context between calls: a context that verified a
+        // signature is as good as a fresh duplicate. One that failed is freed, never reused.
         let status = EVP_PKEY_verify(context, signature.baseAddress, signature.count, digest.baseAddress, digest.count)
-        if status != 1 { OpenSSLErrorStack.clear() }
-        return status == 1
+        guard status == 1 else {
+            EVP_PKEY_CTX_free(context)
+            OpenSSLErrorStack.clear()
+            return false
+        }
+        let kept = pool.withLockedValue { pool -> Bool in
+            guard pool.count < Self.poolCapacity else { return false }
+            if pool.capacity == 0 { pool.reserveCapacity(Self.poolCapacity) }
+            pool.append(context)
+            return true
+        }
+        if !kept { EVP_PKEY_CTX_free(context) }
+        return true
     }
 }
 

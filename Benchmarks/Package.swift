@@ -1,0 +1,53 @@
+// swift-tools-version:6.1
+// The benchmark package: its own package so that the main package's dependency graph never sees
+// package-benchmark or jwt-kit. Run it with `Benchmarks/run.sh` (see RESULTS.md for the figures).
+import PackageDescription
+
+// A path dependency's identity is the name of its folder (the clone's name, a worktree's name, ...).
+let mainPackage = String(Context.packageDirectory.split(separator: "/").dropLast().last ?? "swift-introspection-jwt")
+
+let package = Package(
+    name: "IntrospectionJWTBenchmarks",
+    platforms: [.macOS(.v13)],
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "4.1.0"..<"5.0.0"),
+    ],
+    targets: [
+        // Keys, tokens and key sets shared by the benchmarks and the CLI scaling run: generated with
+        // swift-crypto (BoringSSL), independently of the library under test.
+        .target(
+            name: "BenchmarkFixtures",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        // Writes a key set and N token lines to files, for `introspection-jwt verify -` over stdin.
+        .executableTarget(
+            name: "MakeFixtures",
+            dependencies: ["BenchmarkFixtures"]
+        ),
+        // A plain loop over one verification, for perf and callgrind profiles of the hot path.
+        .executableTarget(
+            name: "ProfileLoop",
+            dependencies: [
+                "BenchmarkFixtures",
+                .product(name: "IntrospectionJWT", package: mainPackage),
+            ]
+        ),
+        .executableTarget(
+            name: "Verification",
+            dependencies: [
+                "BenchmarkFixtures",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "IntrospectionJWT", package: mainPackage),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
+            path: "Benchmarks/Verification",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ]
+)

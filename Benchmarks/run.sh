@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# Runs the verification benchmarks and writes Benchmarks/RESULTS.md.
+#
+#   Benchmarks/run.sh [rounds]          (default 3 rounds; ROUNDS=... works too)
+#   SKIP_SCALING=1 Benchmarks/run.sh     (leave out the CLI scaling runs)
+#   LINES=20000 RECORDS=100000 ...       (sizes of the scaling runs)
+#
+# One round runs every benchmark of Benchmarks/Verification once (package-benchmark, release build):
+# the OpenSSL limit, our verification, jwt-kit on the same tokens, key-set loading, the audit path.
+# Ratios (ours/limit, ours/jwt-kit) are taken within a round, from the median (p50) wall-clock time
+# per verification, and the table gives the median of the rounds' ratios: the machine is shared, so a
+# single round can be disturbed; the spread across rounds is printed beside each ratio.
+# Then `openssl speed` for the same primitives, and the CLI scaling runs: `verify -` over standard input
+# and `audit`, with --jobs 1 and --jobs 2, wall time and peak RSS (GNU time).
+set -euo pipefail
+cd "$(dirname "$0")"
+rounds=${1:-${ROUNDS:-3}}
+lines=${LINES:-20000}
+records=${RECORDS:-100000}
+work=.work
+mkdir -p "$work"
+
+echo "== build (release)"
+swift build -c release --product Verification 2>&1 | tail -n 1
+swift build -c release --product MakeFixtures 2>&1 | tail -n 1
+swift build -c release --product introspection-jwt 2>&1 | tail -n 1
+bin=$(swift build -c release --show-bin-path)
+
+for round in $(seq 1 "$rounds"); do
+    echo "== benchmark round $round of $rounds"
+    swift package --disable-sandbox benchmark --target Verification --no-progress --time-units nanoseconds \
+        >"$work/round-$round.txt" 2>&1 || { tail -n 40 "$work/round-$round.txt"; exit 1; }
+done
+
+echo "== openssl speed"
+openssl version >"$work/openssl.txt"
+openssl speed -seconds 3 -elapsed rsa2048 ecdsap256 2>/dev/null | grep -E '^(rsa|[ 0-9]+bits ecdsa)|sign/s' >>"$work/openssl.txt" || true
+openssl speed -seconds 3 -elapsed -evp sha256 -bytes 1024 2>/dev/null | grep -E '^(type|sha256)' >>"$work/openssl.txt" || true
+
+: >"$work/scaling.txt"
+if [ -z "${SKIP_SCALING:-}" ]; then
+    echo "== CLI scaling: verify - (stdin) and audit, --jobs 1 and 2"
+    "$bin/MakeFixtures" "$work/fixtures" "$lines" >"$work/fixtures/params.txt"
+    "$bin/MakeFixtures" "$work/fixtures-4x" "$((lines * 4))" >/dev/null
+    read -r issuer audience at < <(sed -E 's/issuer=([^ ]+) audience=([^ ]+) at=([0-9]+)/\1 \2 \3/' "$work/fixtures/params.txt")
+    for size in fixtures fixtures-4x; do
+        for jobs in 1 2; do
+            /usr/bin/time -f '%e %M' -o "$work/time" "$bin/introspection-jwt" verify --jwks "$work/$size/jwks.json" \
+                --issuer "$issuer" --audience "$audience" --at "$at" --output json --jobs "$jobs" - \
+                <"$work/$size/tokens.txt" >"$work/verify-out.jsonl" || true
+            read -r seconds kilobytes < <(tail -n 1 "$work/time")
+            count=$(grep -c '"valid":true' "$work/verify-out.jsonl" || true)
+            echo "verify $size $jobs $seconds $kilobytes $count $(wc -l <"$work/$size/tokens.txt")" >>"$work/scaling.txt"
+        done
+    done
+    # The audit command (issue 5), through its own benchmark script on generated records.
+    (cd .. && PATH="$PWD/Benchmarks/$bin:$PATH" bash Scripts/audit-benchmark.sh "$records" 1 2) >"$work/audit.txt" 2>&1 || true
+fi
+
+echo "== RESULTS.md"
+python3 - "$rounds" <<'PY'
+import re, statistics, subprocess, sys, datetime, os
+rounds = int(sys.argv[1])
+work = ".work"
+
+def parse(path):
+    """name -> {metric: p50} from package-benchmark's text tables."""
+    results, name = {}, None
+    for line in open(path, encoding="utf-8", errors="replace"):
+        line = line.rstrip("\n")
+        m = re.match(r"^([a-zA-Z][\w\-]*(?: [\w\-]+)*)$", line.strip())
+        if m and not line.startswith(("│", "╒", "╞", "├", "╘")) and "=" not in line:
+            name = m.group(1)
+            continue
+        if name and line.startswith("│"):
+            cells = [c.strip() for c in line.split("│")[1:-1]]
+            if len(cells) >= 4 and cells[0] and cells[0] != "Metric":
+                try:
+                    results.setdefault(name, {})[cells[0]] = (float(cells[3].replace(",", "")), cells[0])
+                except ValueError:
+                    pass
+    return results
+
+def metric(entry, prefix):
+    for key, (value, label) in entry.items():
+        if key.startswith(prefix):
+            return value, label
+    return None, None
+
+def ns_per_op(entry):
+    value, label = metric(entry, "Time (wall clock)")
+    scale = {"(ns)": 1, "(μs)": 1e3, "(us)": 1e3, "(ms)": 1e6}
+    for unit, factor in scale.items():
+        if label and unit in label:
+            return value * factor
+    return value
+
+runs = [parse(f"{work}/round-{r}.txt") for r in range(1, rounds + 1)]
+algorithms = ["RS256", "ES256", "PS256"]
+rows, ratio_rows = [], []
+def med(values):
+    return statistics.median(values) if values else float("nan")
+def spread(values):
+    return f"{min(values):.3f}–{max(values):.3f}" if values else "-"
+
+names = ["limit", "ours", "ours-async", "jwt-kit", "audit-record"]
+for alg in algorithms:
+    for kind in names:
+        key = f"{kind} {alg}"
+        times = [ns_per_op(run[key]) for run in runs if key in run]
+        mallocs = [metric(run[key], "Malloc (total)")[0] for run in runs if key in run]
+        if times:
+            t = med(times)
+            rows.append((key, 1e9 / t, t / 1000, med(mallocs)))
+    def ratios(a, b):
+        out = []
+        for run in runs:
+            if f"{a} {alg}" in run and f"{b} {alg}" in run:
+                out.append(ns_per_op(run[f"{b} {alg}"]) / ns_per_op(run[f"{a} {alg}"]))
+        return out
+    ol, oj, aj = ratios("ours", "limit"), ratios("ours", "jwt-kit"), ratios("ours-async", "jwt-kit")
+    ratio_rows.append((alg, med(ol), spread(ol), med(oj), spread(oj), med(aj), spread(aj)))
+load = [run["jwks-load 10 keys"] for run in runs if "jwks-load 10 keys" in run]
+if load:
+    t = med([ns_per_op(e) for e in load])
+    rows.append(("jwks-load 10 keys", 1e9 / t, t / 1000, med([metric(e, "Malloc (total)")[0] for e in load])))
+
+def sh(cmd):
+    try:
+        return subprocess.run(cmd, shell=True, capture_output=True, text=True).stdout.strip()
+    except Exception:
+        return ""
+
+out = []
+out.append("# Benchmark results\n")
+out.append(f"Written by `Benchmarks/run.sh` on {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC, {rounds} round(s).")
+out.append(f"Machine: {sh('nproc')} cores ({sh(\"grep -m1 'model name' /proc/cpuinfo | cut -d: -f2\").strip()}), "
+           f"{sh('uname -sm')}, {sh('swift --version 2>/dev/null | head -n 1')}, {sh('openssl version')}. "
+           f"Load average at the end: {sh('cut -d\" \" -f1-3 /proc/loadavg')} (the machine is shared with other builds: "
+           "ratios are taken within one round, the median of the rounds is shown with the range).\n")
+out.append("Tokens: RS256 and PS256 with 2048-bit keys, ES256 (P-256), one realistic 700-byte RFC 9701 payload "
+           "(the same tokens for every side; keys made and tokens signed with swift-crypto). Times are the median (p50) "
+           "per verification, throughput = 1/p50 on one core; mallocs per verification are package-benchmark's "
+           "malloc counter (warm: key set loaded, verify contexts prepared).\n")
+out.append("- **limit**: one OpenSSL verification through our shim of a pre-hashed digest and a pre-converted signature "
+           "(`VerificationKey.verifyPrehashed`, `@_spi(Benchmarks)`): no JOSE, no hashing.")
+out.append("- **ours**: `IntrospectionResponseVerifier.verify(_:using:at:)` — parse, header checks, key selection in the loaded "
+           "set, SHA-256, OpenSSL, claims; **ours-async**: `verify(_:at:)` through the key-source protocol.")
+out.append("- **jwt-kit**: vapor/jwt-kit 5.8.0 `JWTKeyCollection.verify(_:as:)` with a payload type checking iss, aud, "
+           "iat window, nbf, exp and the RFC 7662 member types (BoringSSL via swift-crypto).")
+out.append("- **audit-record**: one stored record (JSON line) → strict parse → verify at its `received_at`.")
+out.append("- **jwks-load**: `JWKSet(json:)` of 10 keys (5 RSA-2048, 5 P-256), keys built into OpenSSL keys with their verify contexts.\n")
+out.append("| benchmark | throughput (/s, one core) | p50 (µs) | mallocs |")
+out.append("|---|---:|---:|---:|")
+for name, tput, us, mallocs in rows:
+    out.append(f"| {name} | {tput:,.0f} | {us:.2f} | {mallocs:.0f} |")
+out.append("")
+out.append("| alg | ours/limit (median, range) | ours/jwt-kit | ours-async/jwt-kit |")
+out.append("|---|---:|---:|---:|")
+for alg, ol, ols, oj, ojs, aj, ajs in ratio_rows:
+    out.append(f"| {alg} | {ol:.3f} ({ols}) | {oj:.2f} ({ojs}) | {aj:.2f} ({ajs}) |")
+out.append("")
+out.append("## openssl speed (same machine, same run)\n")
+out.append("```")
+out.append(open(f"{work}/openssl.txt").read().rstrip())
+out.append("```\n")
+scaling = open(f"{work}/scaling.txt").read().split("\n") if os.path.exists(f"{work}/scaling.txt") else []
+scaling = [l.split() for l in scaling if l.strip()]
+if scaling:
+    out.append("## CLI scaling: `introspection-jwt verify --output json --jobs N -` over standard input\n")
+    out.append("| lines | jobs | seconds | lines/s | speed-up | peak RSS (MiB) |")
+    out.append("|---:|---:|---:|---:|---:|---:|")
+    base = {}
+    for _, size, jobs, seconds, kb, valid, total in scaling:
+        rate = int(total) / float(seconds)
+        if jobs == "1":
+            base[size] = rate
+        out.append(f"| {int(total):,} | {jobs} | {float(seconds):.2f} | {rate:,.0f} | {rate / base.get(size, rate):.2f} | {int(kb) / 1024:.1f} |")
+    out.append("")
+if os.path.exists(f"{work}/audit.txt"):
+    out.append("## CLI scaling: `introspection-jwt audit --jobs N` (Scripts/audit-benchmark.sh)\n")
+    out.append("```")
+    out.append(open(f"{work}/audit.txt").read().rstrip())
+    out.append("```\n")
+history = "RESULTS-history.md"
+if os.path.exists(history):
+    out.append(open(history).read().rstrip() + "\n")
+open("RESULTS.md", "w").write("\n".join(out))
+print("\n".join(out))
+PY
