@@ -4,6 +4,7 @@
 #   Benchmarks/run.sh [rounds]          (default 3 rounds; ROUNDS=... works too)
 #   SKIP_SCALING=1 Benchmarks/run.sh     (leave out the CLI scaling runs)
 #   LINES=20000 RECORDS=100000 ...       (sizes of the scaling runs)
+#   REUSE_ROUNDS=1 Benchmarks/run.sh     (keep the benchmark rounds of the last run, redo the rest)
 #
 # One round runs every benchmark of Benchmarks/Verification once (package-benchmark, release build):
 # the OpenSSL limit, our verification, jwt-kit on the same tokens, key-set loading, the audit path.
@@ -21,12 +22,13 @@ work=.work
 mkdir -p "$work"
 
 echo "== build (release)"
-swift build -c release --product Verification 2>&1 | tail -n 1
+# (Verification itself is built by `swift package benchmark`, with its own flags.)
 swift build -c release --product MakeFixtures 2>&1 | tail -n 1
 swift build -c release --product introspection-jwt 2>&1 | tail -n 1
 bin=$(swift build -c release --show-bin-path)
 
 for round in $(seq 1 "$rounds"); do
+    if [ -n "${REUSE_ROUNDS:-}" ] && [ -s "$work/round-$round.txt" ]; then continue; fi
     echo "== benchmark round $round of $rounds"
     swift package --disable-sandbox benchmark --target Verification --no-progress --time-units nanoseconds \
         >"$work/round-$round.txt" 2>&1 || { tail -n 40 "$work/round-$round.txt"; exit 1; }
@@ -40,6 +42,7 @@ openssl speed -seconds 3 -elapsed -evp sha256 -bytes 1024 2>/dev/null | grep -E 
 : >"$work/scaling.txt"
 if [ -z "${SKIP_SCALING:-}" ]; then
     echo "== CLI scaling: verify - (stdin) and audit, --jobs 1 and 2"
+    mkdir -p "$work/fixtures" "$work/fixtures-4x"
     "$bin/MakeFixtures" "$work/fixtures" "$lines" >"$work/fixtures/params.txt"
     "$bin/MakeFixtures" "$work/fixtures-4x" "$((lines * 4))" >/dev/null
     read -r issuer audience at < <(sed -E 's/issuer=([^ ]+) audience=([^ ]+) at=([0-9]+)/\1 \2 \3/' "$work/fixtures/params.txt")
@@ -53,8 +56,26 @@ if [ -z "${SKIP_SCALING:-}" ]; then
             echo "verify $size $jobs $seconds $kilobytes $count $(wc -l <"$work/$size/tokens.txt")" >>"$work/scaling.txt"
         done
     done
-    # The audit command (issue 5), through its own benchmark script on generated records.
-    (cd .. && PATH="$PWD/Benchmarks/$bin:$PATH" bash Scripts/audit-benchmark.sh "$records" 1 2) >"$work/audit.txt" 2>&1 || true
+    # The audit command (issue 5) on generated records, as Scripts/audit-benchmark.sh makes them (80 %
+    # valid RS256, 10 % inactive, 10 % tampered), with the CLI built here.
+    python3 - "$records" "$work/records.jsonl" <<'GEN'
+import sys
+count, path = int(sys.argv[1]), sys.argv[2]
+tokens = [open(f"../Examples/{name}.jwt").read().strip() for name in ("response", "inactive", "tampered")]
+with open(path, "w") as out:
+    for i in range(count):
+        token = tokens[0] if i % 10 < 8 else tokens[1 + i % 2]
+        out.write('{"id":"r%d","received_at":%d,"response":"%s"}\n' % (i, 1763740800 + i % 300, token))
+GEN
+    : >"$work/audit.txt"
+    for jobs in 1 2; do
+        /usr/bin/time -f '%e %M' -o "$work/time" "$bin/introspection-jwt" audit --issuer https://as.example.com \
+            --audience https://rs.example.com --keys ../Examples/jwks.json --jobs "$jobs" --output json \
+            "$work/records.jsonl" >"$work/audit-out.jsonl" 2>/dev/null || true
+        read -r seconds kilobytes < <(tail -n 1 "$work/time")
+        echo "audit records $jobs $seconds $kilobytes $(($(wc -l <"$work/audit-out.jsonl") - 1)) $records" >>"$work/audit.txt"
+    done
+    rm -f "$work/records.jsonl" "$work/audit-out.jsonl" "$work/verify-out.jsonl"
 fi
 
 echo "== RESULTS.md"
@@ -134,9 +155,10 @@ def sh(cmd):
 out = []
 out.append("# Benchmark results\n")
 out.append(f"Written by `Benchmarks/run.sh` on {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC, {rounds} round(s).")
-out.append(f"Machine: {sh('nproc')} cores ({sh(\"grep -m1 'model name' /proc/cpuinfo | cut -d: -f2\").strip()}), "
-           f"{sh('uname -sm')}, {sh('swift --version 2>/dev/null | head -n 1')}, {sh('openssl version')}. "
-           f"Load average at the end: {sh('cut -d\" \" -f1-3 /proc/loadavg')} (the machine is shared with other builds: "
+cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip()
+loadavg = sh("cut -d' ' -f1-3 /proc/loadavg")
+out.append(f"Machine: {sh('nproc')} cores ({cpu}), {sh('uname -sm')}, {sh('swift --version 2>/dev/null | head -n 1')}, "
+           f"{sh('openssl version')}. Load average at the end: {loadavg} (the machine is shared with other builds: "
            "ratios are taken within one round, the median of the rounds is shown with the range).\n")
 out.append("Tokens: RS256 and PS256 with 2048-bit keys, ES256 (P-256), one realistic 700-byte RFC 9701 payload "
            "(the same tokens for every side; keys made and tokens signed with swift-crypto). Times are the median (p50) "
@@ -177,11 +199,17 @@ if scaling:
             base[size] = rate
         out.append(f"| {int(total):,} | {jobs} | {float(seconds):.2f} | {rate:,.0f} | {rate / base.get(size, rate):.2f} | {int(kb) / 1024:.1f} |")
     out.append("")
-if os.path.exists(f"{work}/audit.txt"):
-    out.append("## CLI scaling: `introspection-jwt audit --jobs N` (Scripts/audit-benchmark.sh)\n")
-    out.append("```")
-    out.append(open(f"{work}/audit.txt").read().rstrip())
-    out.append("```\n")
+audit = [l.split() for l in open(f"{work}/audit.txt").read().split("\n") if l.strip()] if os.path.exists(f"{work}/audit.txt") else []
+if audit:
+    out.append("## CLI scaling: `introspection-jwt audit --jobs N --output json` on generated records\n")
+    out.append("| records | jobs | seconds | records/s | speed-up | peak RSS (MiB) | result lines |")
+    out.append("|---:|---:|---:|---:|---:|---:|---:|")
+    base = None
+    for _, _, jobs, seconds, kb, lines, total in audit:
+        rate = int(total) / float(seconds)
+        base = base or rate
+        out.append(f"| {int(total):,} | {jobs} | {float(seconds):.2f} | {rate:,.0f} | {rate / base:.2f} | {int(kb) / 1024:.1f} | {int(lines):,} |")
+    out.append("")
 history = "RESULTS-history.md"
 if os.path.exists(history):
     out.append(open(history).read().rstrip() + "\n")

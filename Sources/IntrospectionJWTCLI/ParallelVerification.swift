@@ -37,21 +37,27 @@ enum ParallelVerification {
                 }
             }
 
-            try await InputSource.forEachToken(in: inputs) { name, token in
-                while running >= jobs || nextSequence - nextToPrint >= window {
-                    try await collectOne()
+            var readFailure: (any Error)? = nil
+            do {
+                try await InputSource.forEachToken(in: inputs) { name, token in
+                    while running >= jobs || nextSequence - nextToPrint >= window {
+                        try await collectOne()
+                    }
+                    let sequence = nextSequence
+                    nextSequence += 1
+                    running += 1
+                    group.addTask {
+                        let (failure, line) = await verify(name, token)
+                        return (sequence, failure, line)
+                    }
                 }
-                let sequence = nextSequence
-                nextSequence += 1
-                running += 1
-                group.addTask {
-                    let (failure, line) = await verify(name, token)
-                    return (sequence, failure, line)
-                }
+            } catch {
+                readFailure = error  // as without --jobs: every input before it is still reported
             }
             while running > 0 {
                 try await collectOne()
             }
+            if let readFailure { throw readFailure }
         }
     }
 }

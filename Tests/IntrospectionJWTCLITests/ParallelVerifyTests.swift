@@ -62,6 +62,28 @@ struct ParallelVerifyTests {
         #expect(numbers == numbers.sorted())
     }
 
+    @Test("Lines are trimmed of ASCII and Unicode white space, with and without --jobs", arguments: ["1", "2"])
+    func trimming(jobs: String) throws {
+        let directory = try TemporaryDirectory()
+        let jwks = try directory.write("jwks.json", TokenMinter.jwks([Self.rsa, Self.ec]))
+        let token = TokenMinter.response(key: Self.ec, algorithm: .es256, issuedAt: Self.now)
+        let lines = [
+            " \t\(token)\r",                      // ASCII white space, a CRLF line end
+            "\u{00A0}\u{2003}\(token)\u{2028}",    // no-break space, em space, line separator
+            "\u{00A0}",                            // white space only: skipped
+            "\u{00E9}\(token)",                     // a non-space non-ASCII character is kept: malformed
+        ]
+        let outcome = try CLIRunner.run(
+            ["verify", "--jwks", jwks, "--issuer", TokenMinter.issuer, "--audience", TokenMinter.audience,
+             "--at", String(Self.now), "--output", "json", "--jobs", jobs, "-"],
+            standardInput: lines.joined(separator: "\n") + "\n"
+        )
+        let results = outcome.jsonLines
+        #expect(results.map { $0["input"] as? String } == ["stdin:1", "stdin:2", "stdin:4"])
+        #expect(results.map { $0["valid"] as? Bool } == [true, true, false])
+        #expect(results.last?["error"] as? String == "malformed")
+    }
+
     @Test("--jobs 0 is a usage error (exit 2)")
     func zeroJobs() async throws {
         let outcome = try await run("0", output: "json")

@@ -35,6 +35,14 @@ public enum JSONWriter {
 
     /// Appends a JSON string literal, escaping quotes, backslashes and control characters.
     public static func writeString(_ string: String, into output: inout String) {
+        // Fast path: printable ASCII without a quote or a backslash is written as it is (the common case
+        // of names, URLs, scopes and identifiers; it keeps the CLI's output formatting cheap).
+        if string.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) {
+            output += "\""
+            output += string
+            output += "\""
+            return
+        }
         output += "\""
         for scalar in string.unicodeScalars {
             switch scalar {
