@@ -63,7 +63,7 @@ struct ParallelVerifyTests {
     }
 
     @Test("Lines are trimmed of ASCII and Unicode white space, with and without --jobs", arguments: ["1", "2"])
-    func trimming(jobs: String) throws {
+    func trimming(jobs: String) async throws {
         let directory = try TemporaryDirectory()
         let jwks = try directory.write("jwks.json", TokenMinter.jwks([Self.rsa, Self.ec]))
         let token = TokenMinter.response(key: Self.ec, algorithm: .es256, issuedAt: Self.now)
@@ -73,7 +73,7 @@ struct ParallelVerifyTests {
             "\u{00A0}",                            // white space only: skipped
             "\u{00E9}\(token)",                     // a non-space non-ASCII character is kept: malformed
         ]
-        let outcome = try CLIRunner.run(
+        let outcome = try await CLIRunner.run(
             ["verify", "--jwks", jwks, "--issuer", TokenMinter.issuer, "--audience", TokenMinter.audience,
              "--at", String(Self.now), "--output", "json", "--jobs", jobs, "-"],
             standardInput: lines.joined(separator: "\n") + "\n"
