@@ -46,14 +46,20 @@ if [ -z "${SKIP_SCALING:-}" ]; then
     "$bin/MakeFixtures" "$work/fixtures" "$lines" >"$work/fixtures/params.txt"
     "$bin/MakeFixtures" "$work/fixtures-4x" "$((lines * 4))" >/dev/null
     read -r issuer audience at < <(sed -E 's/issuer=([^ ]+) audience=([^ ]+) at=([0-9]+)/\1 \2 \3/' "$work/fixtures/params.txt")
+    # Each configuration runs $repeat times, alternating 1 and 2 jobs; the fastest run of each is kept
+    # (other work on the shared machine only ever slows a run down).
+    repeat=${REPEAT:-3}
+    echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >"$work/load.txt"
     for size in fixtures fixtures-4x; do
-        for jobs in 1 2; do
-            /usr/bin/time -f '%e %M' -o "$work/time" "$bin/introspection-jwt" verify --jwks "$work/$size/jwks.json" \
-                --issuer "$issuer" --audience "$audience" --at "$at" --output json --jobs "$jobs" - \
-                <"$work/$size/tokens.txt" >"$work/verify-out.jsonl" || true
-            read -r seconds kilobytes < <(tail -n 1 "$work/time")
-            count=$(grep -c '"valid":true' "$work/verify-out.jsonl" || true)
-            echo "verify $size $jobs $seconds $kilobytes $count $(wc -l <"$work/$size/tokens.txt")" >>"$work/scaling.txt"
+        for attempt in $(seq 1 "$repeat"); do
+            for jobs in 1 2; do
+                /usr/bin/time -f '%e %M' -o "$work/time" "$bin/introspection-jwt" verify --jwks "$work/$size/jwks.json" \
+                    --issuer "$issuer" --audience "$audience" --at "$at" --output json --jobs "$jobs" - \
+                    <"$work/$size/tokens.txt" >"$work/verify-out.jsonl" || true
+                read -r seconds kilobytes < <(tail -n 1 "$work/time")
+                count=$(grep -c '"valid":true' "$work/verify-out.jsonl" || true)
+                echo "verify $size $jobs $seconds $kilobytes $count $(wc -l <"$work/$size/tokens.txt")" >>"$work/scaling.txt"
+            done
         done
     done
     # The audit command (issue 5) on generated records, as Scripts/audit-benchmark.sh makes them (80 %
@@ -68,7 +74,7 @@ with open(path, "w") as out:
         out.write('{"id":"r%d","received_at":%d,"response":"%s"}\n' % (i, 1763740800 + i % 300, token))
 GEN
     : >"$work/audit.txt"
-    for jobs in 1 2; do
+    for jobs in $(for attempt in $(seq 1 "$repeat"); do echo 1 2; done); do
         /usr/bin/time -f '%e %M' -o "$work/time" "$bin/introspection-jwt" audit --issuer https://as.example.com \
             --audience https://rs.example.com --keys ../Examples/jwks.json --jobs "$jobs" --output json \
             "$work/records.jsonl" >"$work/audit-out.jsonl" 2>/dev/null || true
@@ -76,6 +82,7 @@ GEN
         echo "audit records $jobs $seconds $kilobytes $(($(wc -l <"$work/audit-out.jsonl") - 1)) $records" >>"$work/audit.txt"
     done
     rm -f "$work/records.jsonl" "$work/audit-out.jsonl" "$work/verify-out.jsonl"
+    echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$work/load.txt"
 fi
 
 echo "== RESULTS.md"
@@ -192,24 +199,34 @@ if scaling:
     out.append("## CLI scaling: `introspection-jwt verify --output json --jobs N -` over standard input\n")
     out.append("| lines | jobs | seconds | lines/s | speed-up | peak RSS (MiB) |")
     out.append("|---:|---:|---:|---:|---:|---:|")
-    base = {}
+    best = {}
     for _, size, jobs, seconds, kb, valid, total in scaling:
+        key = (size, jobs)
+        if key not in best or float(seconds) < float(best[key][0]):
+            best[key] = (seconds, kb, valid, total)
+    base = {}
+    for (size, jobs), (seconds, kb, valid, total) in sorted(best.items()):
         rate = int(total) / float(seconds)
         if jobs == "1":
             base[size] = rate
         out.append(f"| {int(total):,} | {jobs} | {float(seconds):.2f} | {rate:,.0f} | {rate / base.get(size, rate):.2f} | {int(kb) / 1024:.1f} |")
-    out.append("")
+    runs = len(scaling) // max(1, len(best))
+    out.append(f"\nFastest of {runs} alternating runs per row. {' '.join(open(f'{work}/load.txt').read().split(chr(10)))}\n")
 audit = [l.split() for l in open(f"{work}/audit.txt").read().split("\n") if l.strip()] if os.path.exists(f"{work}/audit.txt") else []
 if audit:
     out.append("## CLI scaling: `introspection-jwt audit --jobs N --output json` on generated records\n")
     out.append("| records | jobs | seconds | records/s | speed-up | peak RSS (MiB) | result lines |")
     out.append("|---:|---:|---:|---:|---:|---:|---:|")
-    base = None
+    best = {}
     for _, _, jobs, seconds, kb, lines, total in audit:
+        if jobs not in best or float(seconds) < float(best[jobs][0]):
+            best[jobs] = (seconds, kb, lines, total)
+    base = None
+    for jobs, (seconds, kb, lines, total) in sorted(best.items()):
         rate = int(total) / float(seconds)
         base = base or rate
         out.append(f"| {int(total):,} | {jobs} | {float(seconds):.2f} | {rate:,.0f} | {rate / base:.2f} | {int(kb) / 1024:.1f} | {int(lines):,} |")
-    out.append("")
+    out.append(f"\nFastest of {len(audit) // max(1, len(best))} alternating runs per row.\n")
 history = "RESULTS-history.md"
 if os.path.exists(history):
     out.append(open(history).read().rstrip() + "\n")
