@@ -5,6 +5,7 @@
 #   SKIP_SCALING=1 Benchmarks/run.sh     (leave out the CLI scaling runs)
 #   LINES=20000 RECORDS=100000 ...       (sizes of the scaling runs)
 #   REUSE_ROUNDS=1 Benchmarks/run.sh     (keep the benchmark rounds of the last run, redo the rest)
+#   REPORT_ONLY=1 Benchmarks/run.sh      (only rewrite RESULTS.md from the last run's figures)
 #
 # One round runs every benchmark of Benchmarks/Verification once (package-benchmark, release build):
 # the OpenSSL limit, our verification, jwt-kit on the same tokens, key-set loading, the audit path.
@@ -21,6 +22,7 @@ records=${RECORDS:-100000}
 work=.work
 mkdir -p "$work"
 
+if [ -z "${REPORT_ONLY:-}" ]; then
 echo "== build (release)"
 # (Verification itself is built by `swift package benchmark`, with its own flags.)
 swift build -c release --product MakeFixtures 2>&1 | tail -n 1
@@ -46,14 +48,20 @@ if [ -z "${SKIP_SCALING:-}" ]; then
     "$bin/MakeFixtures" "$work/fixtures" "$lines" >"$work/fixtures/params.txt"
     "$bin/MakeFixtures" "$work/fixtures-4x" "$((lines * 4))" >/dev/null
     read -r issuer audience at < <(sed -E 's/issuer=([^ ]+) audience=([^ ]+) at=([0-9]+)/\1 \2 \3/' "$work/fixtures/params.txt")
+    # Each configuration runs $repeat times, alternating 1 and 2 jobs; the fastest run of each is kept
+    # (other work on the shared machine only ever slows a run down).
+    repeat=${REPEAT:-3}
+    echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >"$work/load.txt"
     for size in fixtures fixtures-4x; do
-        for jobs in 1 2; do
-            /usr/bin/time -f '%e %M' -o "$work/time" "$bin/introspection-jwt" verify --jwks "$work/$size/jwks.json" \
-                --issuer "$issuer" --audience "$audience" --at "$at" --output json --jobs "$jobs" - \
-                <"$work/$size/tokens.txt" >"$work/verify-out.jsonl" || true
-            read -r seconds kilobytes < <(tail -n 1 "$work/time")
-            count=$(grep -c '"valid":true' "$work/verify-out.jsonl" || true)
-            echo "verify $size $jobs $seconds $kilobytes $count $(wc -l <"$work/$size/tokens.txt")" >>"$work/scaling.txt"
+        for attempt in $(seq 1 "$repeat"); do
+            for jobs in 1 2; do
+                /usr/bin/time -f '%e %M' -o "$work/time" "$bin/introspection-jwt" verify --jwks "$work/$size/jwks.json" \
+                    --issuer "$issuer" --audience "$audience" --at "$at" --output json --jobs "$jobs" - \
+                    <"$work/$size/tokens.txt" >"$work/verify-out.jsonl" || true
+                read -r seconds kilobytes < <(tail -n 1 "$work/time")
+                count=$(grep -c '"valid":true' "$work/verify-out.jsonl" || true)
+                echo "verify $size $jobs $seconds $kilobytes $count $(wc -l <"$work/$size/tokens.txt")" >>"$work/scaling.txt"
+            done
         done
     done
     # The audit command (issue 5) on generated records, as Scripts/audit-benchmark.sh makes them (80 %
@@ -68,7 +76,7 @@ with open(path, "w") as out:
         out.write('{"id":"r%d","received_at":%d,"response":"%s"}\n' % (i, 1763740800 + i % 300, token))
 GEN
     : >"$work/audit.txt"
-    for jobs in 1 2; do
+    for jobs in $(for attempt in $(seq 1 "$repeat"); do echo 1 2; done); do
         /usr/bin/time -f '%e %M' -o "$work/time" "$bin/introspection-jwt" audit --issuer https://as.example.com \
             --audience https://rs.example.com --keys ../Examples/jwks.json --jobs "$jobs" --output json \
             "$work/records.jsonl" >"$work/audit-out.jsonl" 2>/dev/null || true
@@ -76,7 +84,10 @@ GEN
         echo "audit records $jobs $seconds $kilobytes $(($(wc -l <"$work/audit-out.jsonl") - 1)) $records" >>"$work/audit.txt"
     done
     rm -f "$work/records.jsonl" "$work/audit-out.jsonl" "$work/verify-out.jsonl"
+    echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$work/load.txt"
 fi
+
+fi  # REPORT_ONLY
 
 echo "== RESULTS.md"
 python3 - "$rounds" <<'PY'
@@ -172,6 +183,46 @@ out.append("- **jwt-kit**: vapor/jwt-kit 5.8.0 `JWTKeyCollection.verify(_:as:)` 
            "iat window, nbf, exp and the RFC 7662 member types (BoringSSL via swift-crypto).")
 out.append("- **audit-record**: one stored record (JSON line) → strict parse → verify at its `received_at`.")
 out.append("- **jwks-load**: `JWKSet(json:)` of 10 keys (5 RSA-2048, 5 P-256), keys built into OpenSSL keys with their verify contexts.\n")
+# The targets of issue 6, judged from the figures below.
+def row(name):
+    return next((r for r in rows if r[0] == name), None)
+ratio = {alg: (ol, oj) for alg, ol, _, oj, _, _, _ in ratio_rows}
+def verdict(ok):
+    return "**met**" if ok else "**not met**"
+out.append("## Targets\n")
+out.append("| target | measured | |")
+out.append("|---|---|---|")
+out.append(f"| ours/limit ≥ 0.90, RS256-2048 | {ratio['RS256'][0]:.3f} | {verdict(ratio['RS256'][0] >= 0.90)} (why, and what would meet it: below) |")
+out.append(f"| ours/limit ≥ 0.95, ES256 | {ratio['ES256'][0]:.3f} | {verdict(ratio['ES256'][0] >= 0.95)} (below) |")
+out.append(f"| ours/jwt-kit ≥ 1.5, RS256 | {ratio['RS256'][1]:.2f} | {verdict(ratio['RS256'][1] >= 1.5)} |")
+out.append(f"| ours/jwt-kit ≥ 1.5, ES256 | {ratio['ES256'][1]:.2f} | {verdict(ratio['ES256'][1] >= 1.5)} (at most 1.24 with OpenSSL 3.0's P-256: below) |")
+o, l = row("ours RS256"), row("limit RS256")
+oe, le = row("ours ES256"), row("limit ES256")
+out.append(f"| allocations per verification, warm: a small constant (aim < 20) | RS256 {o[3]:.0f} ({l[3]:.0f} inside OpenSSL's verify, {o[3]-l[3]:.0f} ours), ES256 {oe[3]:.0f} ({le[3]:.0f} + {oe[3]-le[3]:.0f}); constant in every sample | constant: met; under 20: **not met** (the JSON tree: below) |")
+def best_rates(lines, kind):
+    best = {}
+    for parts in lines:
+        if kind == "verify":
+            _, size, jobs, seconds, kb, _, total = parts
+        else:
+            _, size, jobs, seconds, kb, _, total = parts
+        key = (size, jobs)
+        rate = int(total) / float(seconds)
+        if key not in best or rate > best[key][0]:
+            best[key] = (rate, int(kb))
+    return best
+scal = [l.split() for l in open(f"{work}/scaling.txt").read().split("\n") if l.strip()] if os.path.exists(f"{work}/scaling.txt") else []
+aud = [l.split() for l in open(f"{work}/audit.txt").read().split("\n") if l.strip()] if os.path.exists(f"{work}/audit.txt") else []
+if scal:
+    b = best_rates(scal, "verify")
+    up = b[("fixtures-4x", "2")][0] / b[("fixtures-4x", "1")][0]
+    flat = max(v[1] for v in b.values()) / min(v[1] for v in b.values())
+    out.append(f"| `verify -` over stdin: 2 jobs ≥ 1.8 × 1 job, flat memory | {up:.2f} × on 80,000 lines; peak RSS {min(v[1] for v in b.values())/1024:.1f}-{max(v[1] for v in b.values())/1024:.1f} MiB for 20,000 and 80,000 lines | {verdict(up >= 1.8 and flat < 1.2)} |")
+if aud:
+    b = best_rates(aud, "audit")
+    up = b[("records", "2")][0] / b[("records", "1")][0]
+    out.append(f"| `audit`: 2 jobs ≥ 1.8 × 1 job, flat memory | {up:.2f} × on {int(aud[0][-1]):,} records; peak RSS {max(v[1] for v in b.values())/1024:.1f} MiB | {verdict(up >= 1.8)} |")
+out.append("")
 out.append("| benchmark | throughput (/s, one core) | p50 (µs) | mallocs |")
 out.append("|---|---:|---:|---:|")
 for name, tput, us, mallocs in rows:
@@ -192,24 +243,34 @@ if scaling:
     out.append("## CLI scaling: `introspection-jwt verify --output json --jobs N -` over standard input\n")
     out.append("| lines | jobs | seconds | lines/s | speed-up | peak RSS (MiB) |")
     out.append("|---:|---:|---:|---:|---:|---:|")
-    base = {}
+    best = {}
     for _, size, jobs, seconds, kb, valid, total in scaling:
+        key = (size, jobs)
+        if key not in best or float(seconds) < float(best[key][0]):
+            best[key] = (seconds, kb, valid, total)
+    base = {}
+    for (size, jobs), (seconds, kb, valid, total) in sorted(best.items()):
         rate = int(total) / float(seconds)
         if jobs == "1":
             base[size] = rate
         out.append(f"| {int(total):,} | {jobs} | {float(seconds):.2f} | {rate:,.0f} | {rate / base.get(size, rate):.2f} | {int(kb) / 1024:.1f} |")
-    out.append("")
+    runs = len(scaling) // max(1, len(best))
+    out.append(f"\nFastest of {runs} alternating runs per row. {' '.join(open(f'{work}/load.txt').read().split(chr(10)))}\n")
 audit = [l.split() for l in open(f"{work}/audit.txt").read().split("\n") if l.strip()] if os.path.exists(f"{work}/audit.txt") else []
 if audit:
     out.append("## CLI scaling: `introspection-jwt audit --jobs N --output json` on generated records\n")
     out.append("| records | jobs | seconds | records/s | speed-up | peak RSS (MiB) | result lines |")
     out.append("|---:|---:|---:|---:|---:|---:|---:|")
-    base = None
+    best = {}
     for _, _, jobs, seconds, kb, lines, total in audit:
+        if jobs not in best or float(seconds) < float(best[jobs][0]):
+            best[jobs] = (seconds, kb, lines, total)
+    base = None
+    for jobs, (seconds, kb, lines, total) in sorted(best.items()):
         rate = int(total) / float(seconds)
         base = base or rate
         out.append(f"| {int(total):,} | {jobs} | {float(seconds):.2f} | {rate:,.0f} | {rate / base:.2f} | {int(kb) / 1024:.1f} | {int(lines):,} |")
-    out.append("")
+    out.append(f"\nFastest of {len(audit) // max(1, len(best))} alternating runs per row.\n")
 history = "RESULTS-history.md"
 if os.path.exists(history):
     out.append(open(history).read().rstrip() + "\n")

@@ -12,9 +12,12 @@ enum OrderedParallelMap {
             var pending: [Int: Output] = [:]
             var nextToEmit = 0
             var submitted = 0
+            var running = 0
             var exhausted = false
+            // At most `jobs` transforms run at once (the child tasks would otherwise use every core
+            // whatever `jobs` says), and at most `window` inputs are held ahead of the next to emit.
             func submitMore() {
-                while !exhausted, submitted - nextToEmit < window {
+                while !exhausted, running < max(1, jobs), submitted - nextToEmit < window {
                     guard let input = next() else {
                         exhausted = true
                         return
@@ -22,10 +25,12 @@ enum OrderedParallelMap {
                     let index = submitted
                     group.addTask { (index, transform(input)) }
                     submitted += 1
+                    running += 1
                 }
             }
             submitMore()
             while let (index, output) = try await group.next() {
+                running -= 1
                 pending[index] = output
                 while let ready = pending.removeValue(forKey: nextToEmit) {
                     try emit(ready)
