@@ -2,9 +2,7 @@
 /// holding at most a bounded window of inputs in memory.
 ///
 /// Inputs go to the child tasks in batches of consecutive inputs, so that the task, reordering and
-/// scheduling overhead of the serial loop is paid once per batch, not once per input: with one input per
-/// task the loop's own work between completions kept the second core partly idle (audit --jobs 2 ran at
-/// 1.07 times one job).
+/// scheduling overhead of the serial loop is paid once per batch, not once per input.
 enum OrderedParallelMap {
     /// Consecutive inputs transformed by one child task.
     static let batchSize = 32
