@@ -165,7 +165,10 @@ def sh(cmd):
 
 out = []
 out.append("# Benchmark results\n")
-out.append(f"Written by `Benchmarks/run.sh` on {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC, {rounds} round(s).")
+stamps = [os.path.getmtime(f"{work}/round-{r}.txt") for r in range(1, rounds + 1) if os.path.exists(f"{work}/round-{r}.txt")]
+taken = ", ".join(f"{datetime.datetime.utcfromtimestamp(t):%H:%M}" for t in stamps)
+out.append(f"Written by `Benchmarks/run.sh` on {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC; {rounds} benchmark round(s), ended at {taken} UTC; "
+           f"git {sh('git rev-parse --short HEAD')}.")
 cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip()
 loadavg = sh("cut -d' ' -f1-3 /proc/loadavg")
 out.append(f"Machine: {sh('nproc')} cores ({cpu}), {sh('uname -sm')}, {sh('swift --version 2>/dev/null | head -n 1')}, "
