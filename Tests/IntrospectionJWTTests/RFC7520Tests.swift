@@ -1,4 +1,5 @@
 import Foundation
+import IntrospectionTestSupport
 @testable import IntrospectionJWT
 import Testing
 
@@ -54,18 +55,5 @@ struct RFC7520Tests {
         #expect {
             try JWSSignatureVerifier.verify(token, keys: JWKSet(keys: []))
         } throws: { ($0 as? IntrospectionJWTError)?.code == .unsupportedAlgorithm }
-    }
-}
-
-/// A small deterministic random generator (SplitMix64) so that random tests are repeatable.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
