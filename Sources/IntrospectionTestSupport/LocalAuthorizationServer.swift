@@ -13,7 +13,7 @@ import NIOConcurrencyHelpers
 ///
 /// Reference tokens live in memory with their claims (``issueToken(claims:allowedClients:)``).
 /// ``faults`` switches on deliberate deviations for testing clients and conformance checkers.
-public final class LocalAuthorizationServer: Sendable {
+public final class LocalAuthorizationServer: StoppableServer {
     /// A registered client (a resource server that may introspect).
     public struct Client: Sendable {
         /// `client_id`.
@@ -107,14 +107,16 @@ public final class LocalAuthorizationServer: Sendable {
     public static func start(_ configuration: Configuration) async throws -> LocalAuthorizationServer {
         let firstKey = SigningKey(key: makeKey(for: configuration.signingAlgorithm, keyID: "as-key-1"), algorithm: configuration.signingAlgorithm)
         let state = NIOLockedValueBox(State(clients: configuration.clients, keys: [firstKey], faults: configuration.faults))
-        // The handler needs the server, which exists only once the port is known.
-        let box = NIOLockedValueBox<LocalAuthorizationServer?>(nil)
+        // The handler needs the server, which exists only once the port is known. It holds it weakly:
+        // the server owns the HTTP server, which owns the handler, and a strong reference back would be
+        // a cycle that keeps every server of a test run alive (LeakSanitizer reports it at exit).
+        let box = NIOLockedValueBox(WeakReference<LocalAuthorizationServer>())
         let http = try await TestHTTPServer.start { request in
-            guard let server = box.withLockedValue({ $0 }) else { return .status(503) }
+            guard let server = box.withLockedValue({ $0.object }) else { return .status(503) }
             return server.handle(request)
         }
         let server = LocalAuthorizationServer(http: http, issuerPath: configuration.issuerPath, state: state)
-        box.withLockedValue { $0 = server }
+        box.withLockedValue { $0.object = server }
         return server
     }
 

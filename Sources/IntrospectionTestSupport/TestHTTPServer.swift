@@ -9,11 +9,12 @@ import NIOPosix
 ///
 /// ```swift
 /// let server = try await TestHTTPServer.start { request in .json(#"{"keys":[]}"#) }
-/// defer { Task { try await server.shutdown() } }
-/// ... fetch server.baseURL + "/jwks" ...
-/// #expect(server.requestCount(path: "/jwks") == 1)
+/// try await server.shuttingDown { server in
+///     ... fetch server.baseURL + "/jwks" ...
+///     #expect(server.requestCount(path: "/jwks") == 1)
+/// }
 /// ```
-public final class TestHTTPServer: Sendable {
+public final class TestHTTPServer: StoppableServer {
     /// A request as the server received it.
     public struct Request: Sendable {
         /// The method (`GET`, `POST`, ...).
@@ -186,8 +187,14 @@ public final class TestHTTPServer: Sendable {
 
     /// Closes the listener and every open connection, and waits for the handlers to stop.
     public func shutdown() async throws {
+        // Taking the task and the connections out of the state also breaks the cycle server -> task ->
+        // server, so a stopped server is freed.
         let (task, connections, wasShutDown) = state.withLockedValue { state in
-            defer { state.isShutDown = true }
+            defer {
+                state.isShutDown = true
+                state.task = nil
+                state.connections = []
+            }
             return (state.task, state.connections, state.isShutDown)
         }
         guard !wasShutDown else { return }

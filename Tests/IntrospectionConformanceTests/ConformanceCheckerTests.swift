@@ -19,15 +19,15 @@ struct ConformanceCheckerTests {
         issuerPath: String = "",
         configure: (inout ConformanceChecker.Configuration, LocalAuthorizationServer) -> Void = { _, _ in }
     ) async throws -> ConformanceReport {
-        let server = try await LocalAuthorizationServer.start(
-            client: client, signingAlgorithm: signingAlgorithm, issuerPath: issuerPath, faults: faults)
-        let token = server.issueToken(claims: server.accessTokenClaims())
-        var configuration = ConformanceChecker.Configuration(
-            issuer: server.issuer, clientID: client.id, clientSecret: client.secret, activeToken: token)
-        configure(&configuration, server)
-        let report = await ConformanceChecker(configuration: configuration).run()
-        try await server.shutdown()
-        return report
+        try await LocalAuthorizationServer.start(
+            client: client, signingAlgorithm: signingAlgorithm, issuerPath: issuerPath, faults: faults
+        ).shuttingDown { server in
+            let token = server.issueToken(claims: server.accessTokenClaims())
+            var configuration = ConformanceChecker.Configuration(
+                issuer: server.issuer, clientID: client.id, clientSecret: client.secret, activeToken: token)
+            configure(&configuration, server)
+            return await ConformanceChecker(configuration: configuration).run()
+        }
     }
 
     /// Expects exactly `failing` to fail, and every check to be in the catalogue order.

@@ -42,6 +42,14 @@ struct CLIRunner {
         }
     }
 
+    /// Runs the tool with `clientSecret` in `INTROSPECTION_CLIENT_SECRET` (unset when nil), the way the
+    /// `introspect` and `conformance` commands take their secret.
+    static func run(_ arguments: [String], standardInput: String? = nil, clientSecret: String?) async throws -> Outcome {
+        var environment = ProcessInfo.processInfo.environment
+        environment["INTROSPECTION_CLIENT_SECRET"] = clientSecret
+        return try await run(arguments, standardInput: standardInput, environment: environment)
+    }
+
     /// Runs the tool, blocking the calling thread until it exits.
     static func runBlocking(_ arguments: [String], standardInput: String? = nil, environment: [String: String]? = nil) throws -> Outcome {
         let scratch = try TemporaryDirectory()

@@ -9,16 +9,9 @@ import Testing
 struct ConformanceCommandTests {
     static let client = LocalAuthorizationServer.Client(id: "cli rs:1", secret: "cli-secret %+&")
 
-    /// Runs the tool on a thread of its own, so that the in-process server keeps answering.
+    /// Runs the tool with the client secret in its environment.
     static func run(_ arguments: [String], secret: String? = client.secret) async throws -> CLIRunner.Outcome {
-        var environment = ProcessInfo.processInfo.environment
-        environment["INTROSPECTION_CLIENT_SECRET"] = secret
-        let finalEnvironment = environment
-        return try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                continuation.resume(with: Result { try CLIRunner.runBlocking(arguments, environment: finalEnvironment) })
-            }.start()
-        }
+        try await CLIRunner.run(arguments, clientSecret: secret)
     }
 
     static func arguments(_ server: LocalAuthorizationServer, token: String, _ extra: [String] = []) -> [String] {
@@ -26,14 +19,8 @@ struct ConformanceCommandTests {
     }
 
     static func withServer(faults: LocalAuthorizationServer.Faults = .none, _ body: (LocalAuthorizationServer, String) async throws -> Void) async throws {
-        let server = try await LocalAuthorizationServer.start(client: client, faults: faults)
-        let token = server.issueToken(claims: server.accessTokenClaims())
-        do {
-            try await body(server, token)
-            try await server.shutdown()
-        } catch {
-            try? await server.shutdown()
-            throw error
+        try await LocalAuthorizationServer.start(client: client, faults: faults).shuttingDown { server in
+            try await body(server, server.issueToken(claims: server.accessTokenClaims()))
         }
     }
 

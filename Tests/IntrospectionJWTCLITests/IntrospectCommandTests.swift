@@ -10,28 +10,13 @@ import Testing
 struct IntrospectCommandTests {
     static let client = LocalAuthorizationServer.Client(id: "cli rs:1", secret: "cli-secret %+&")
 
-    /// Runs the tool on a thread of its own, so that the in-process server keeps answering.
+    /// Runs the tool with the client secret in its environment.
     static func run(_ arguments: [String], secret: String? = client.secret, standardInput: String? = nil) async throws -> CLIRunner.Outcome {
-        var environment = ProcessInfo.processInfo.environment
-        environment["INTROSPECTION_CLIENT_SECRET"] = secret
-        let finalEnvironment = environment
-        return try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                continuation.resume(with: Result { try CLIRunner.runBlocking(arguments, standardInput: standardInput, environment: finalEnvironment) })
-            }.start()
-        }
+        try await CLIRunner.run(arguments, standardInput: standardInput, clientSecret: secret)
     }
 
     static func withServer<T>(faults: LocalAuthorizationServer.Faults = .none, _ body: (LocalAuthorizationServer) async throws -> T) async throws -> T {
-        let server = try await LocalAuthorizationServer.start(client: client, faults: faults)
-        do {
-            let result = try await body(server)
-            try await server.shutdown()
-            return result
-        } catch {
-            try? await server.shutdown()
-            throw error
-        }
+        try await LocalAuthorizationServer.start(client: client, faults: faults).shuttingDown(after: body)
     }
 
     static func arguments(_ server: LocalAuthorizationServer, _ extra: [String] = [], token: String) -> [String] {

@@ -28,15 +28,7 @@ struct RemoteKeysCommandTests {
         _ body: (TestHTTPServer) async throws -> T
     ) async throws -> T {
         let counter = RequestCounter()
-        let server = try await TestHTTPServer.start { request in respond(request, await counter.next()) }
-        do {
-            let result = try await body(server)
-            try await server.shutdown()
-            return result
-        } catch {
-            try? await server.shutdown()
-            throw error
-        }
+        return try await TestHTTPServer.start { request in respond(request, await counter.next()) }.shuttingDown(after: body)
     }
 
     func verifyArguments(_ extra: [String]) -> [String] {

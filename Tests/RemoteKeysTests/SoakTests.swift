@@ -61,93 +61,93 @@ extension RemoteKeys {
         @Test("Under random outages and rotation, no valid response is refused while keys are held, no invalid one passes, memory stays flat")
         func soak() async throws {
             let ring = KeyRing()
-            let server = try await TestHTTPServer.start { _ in ring.response() }
-            defer { Task { try? await server.shutdown() } }
-            let source = RemoteJWKSKeySource(
-                url: server.baseURL + "/jwks",
-                configuration: RemoteFixture.configuration(
-                    timeToLive: .milliseconds(100), maximumTimeToLive: .milliseconds(100), cooldown: .milliseconds(100),
-                    maximumStaleness: .seconds(120), failureBackoff: .milliseconds(50), requestTimeout: .milliseconds(200)
-                ),
-                transport: AsyncHTTPClientTransport(), logger: RemoteFixture.logger
-            )
-            let verifier = RemoteFixture.verifier(source)
-            let issuedAt = RemoteFixture.now
-            let stableToken = TokenMinter.response(key: ring.stable, algorithm: .es256, issuedAt: issuedAt)
-            let rotatingTokens = ring.rotating.map { TokenMinter.response(key: $0, algorithm: .es256, issuedAt: issuedAt) }
-            let forged = TokenMinter.response(key: ring.neverPublished, algorithm: .es256, issuedAt: issuedAt)
-            let parts = stableToken.split(separator: ".")
-            let tampered = parts[0] + "." + TestBase64URL.encode(TokenMinter.payload(issuedAt: issuedAt, audience: "https://evil.example")) + "." + parts[2]
+            try await TestHTTPServer.start { _ in ring.response() }.shuttingDown { server in
+                let source = RemoteJWKSKeySource(
+                    url: server.baseURL + "/jwks",
+                    configuration: RemoteFixture.configuration(
+                        timeToLive: .milliseconds(100), maximumTimeToLive: .milliseconds(100), cooldown: .milliseconds(100),
+                        maximumStaleness: .seconds(120), failureBackoff: .milliseconds(50), requestTimeout: .milliseconds(200)
+                    ),
+                    transport: AsyncHTTPClientTransport(), logger: RemoteFixture.logger
+                )
+                let verifier = RemoteFixture.verifier(source)
+                let issuedAt = RemoteFixture.now
+                let stableToken = TokenMinter.response(key: ring.stable, algorithm: .es256, issuedAt: issuedAt)
+                let rotatingTokens = ring.rotating.map { TokenMinter.response(key: $0, algorithm: .es256, issuedAt: issuedAt) }
+                let forged = TokenMinter.response(key: ring.neverPublished, algorithm: .es256, issuedAt: issuedAt)
+                let parts = stableToken.split(separator: ".")
+                let tampered = parts[0] + "." + TestBase64URL.encode(TokenMinter.payload(issuedAt: issuedAt, audience: "https://evil.example")) + "." + parts[2]
 
-            struct Tally: Sendable {
-                var stableVerified = 0, stableRefusedWithKeys = 0, stableRefusedBeforeKeys = 0
-                var rotatingVerified = 0, rotatingRefused = 0, rotatingWrongCode: [String] = []
-                var invalidAccepted = 0, invalidRefused = 0
-            }
-            let tally = NIOLockedValueBox(Tally())
-            let deadline = ContinuousClock.now + .seconds(6)
-            var baseline = 0
-
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {  // the authorization server rotates its keys
-                    while ContinuousClock.now < deadline {
-                        try await Task.sleep(for: .milliseconds(300))
-                        ring.rotate()
-                    }
+                struct Tally: Sendable {
+                    var stableVerified = 0, stableRefusedWithKeys = 0, stableRefusedBeforeKeys = 0
+                    var rotatingVerified = 0, rotatingRefused = 0, rotatingWrongCode: [String] = []
+                    var invalidAccepted = 0, invalidRefused = 0
                 }
-                for worker in 0..<4 {
-                    group.addTask {
-                        var random = SeededGenerator(seed: UInt64(worker) + 1)
+                let tally = NIOLockedValueBox(Tally())
+                let deadline = ContinuousClock.now + .seconds(6)
+                var baseline = 0
+
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {  // the authorization server rotates its keys
                         while ContinuousClock.now < deadline {
-                            let hadKeys = await source.cachedKeySet != nil
-                            switch Int.random(in: 0..<10, using: &random) {
-                            case 0..<4:
-                                let result = await Self.attempt(verifier, stableToken)
-                                tally.withLockedValue {
-                                    switch (result, hadKeys) {
-                                    case (.success, _): $0.stableVerified += 1
-                                    case (.failure, true): $0.stableRefusedWithKeys += 1
-                                    case (.failure, false): $0.stableRefusedBeforeKeys += 1
+                            try await Task.sleep(for: .milliseconds(300))
+                            ring.rotate()
+                        }
+                    }
+                    for worker in 0..<4 {
+                        group.addTask {
+                            var random = SeededGenerator(seed: UInt64(worker) + 1)
+                            while ContinuousClock.now < deadline {
+                                let hadKeys = await source.cachedKeySet != nil
+                                switch Int.random(in: 0..<10, using: &random) {
+                                case 0..<4:
+                                    let result = await Self.attempt(verifier, stableToken)
+                                    tally.withLockedValue {
+                                        switch (result, hadKeys) {
+                                        case (.success, _): $0.stableVerified += 1
+                                        case (.failure, true): $0.stableRefusedWithKeys += 1
+                                        case (.failure, false): $0.stableRefusedBeforeKeys += 1
+                                        }
                                     }
-                                }
-                            case 4..<7:
-                                let generation = ring.state.withLockedValue { $0.generation }
-                                let result = await Self.attempt(verifier, rotatingTokens[generation])
-                                tally.withLockedValue {
-                                    switch result {
-                                    case .success: $0.rotatingVerified += 1
-                                    case .failure(let error):
-                                        // A key the source has not seen yet (its fetches may be failing) is
-                                        // unknown; it must never look like a bad signature.
-                                        $0.rotatingRefused += 1
-                                        if error.code != .unknownKey && error.code != .jwksUnavailable { $0.rotatingWrongCode.append(error.code.rawValue) }
+                                case 4..<7:
+                                    let generation = ring.state.withLockedValue { $0.generation }
+                                    let result = await Self.attempt(verifier, rotatingTokens[generation])
+                                    tally.withLockedValue {
+                                        switch result {
+                                        case .success: $0.rotatingVerified += 1
+                                        case .failure(let error):
+                                            // A key the source has not seen yet (its fetches may be failing) is
+                                            // unknown; it must never look like a bad signature.
+                                            $0.rotatingRefused += 1
+                                            if error.code != .unknownKey && error.code != .jwksUnavailable { $0.rotatingWrongCode.append(error.code.rawValue) }
+                                        }
                                     }
-                                }
-                            default:
-                                let token = Bool.random(using: &random) ? forged : String(tampered)
-                                let result = await Self.attempt(verifier, token)
-                                tally.withLockedValue {
-                                    if case .success = result { $0.invalidAccepted += 1 } else { $0.invalidRefused += 1 }
+                                default:
+                                    let token = Bool.random(using: &random) ? forged : String(tampered)
+                                    let result = await Self.attempt(verifier, token)
+                                    tally.withLockedValue {
+                                        if case .success = result { $0.invalidAccepted += 1 } else { $0.invalidRefused += 1 }
+                                    }
                                 }
                             }
                         }
                     }
+                    // Memory after a warm-up second, compared with the end.
+                    try await Task.sleep(for: .seconds(1))
+                    baseline = Self.residentBytes()
+                    try await group.waitForAll()
                 }
-                // Memory after a warm-up second, compared with the end.
-                try await Task.sleep(for: .seconds(1))
-                baseline = Self.residentBytes()
-                try await group.waitForAll()
-            }
-            let growth = Self.residentBytes() - baseline
-            let result = tally.withLockedValue { $0 }
-            let requests = server.requestCount
+                let growth = Self.residentBytes() - baseline
+                let result = tally.withLockedValue { $0 }
+                let requests = server.requestCount
 
-            #expect(result.invalidAccepted == 0)
-            #expect(result.stableRefusedWithKeys == 0, "a valid response was refused while good keys were held")
-            #expect(result.rotatingWrongCode.isEmpty, "\(result.rotatingWrongCode.prefix(5))")
-            #expect(result.stableVerified > 500 && result.invalidRefused > 100 && result.rotatingVerified > 50)
-            #expect(requests > 20, "the server saw \(requests) requests: the faults were not exercised")
-            #expect(growth < 64 * 1024 * 1024, "resident memory grew by \(growth / 1024) KiB during the soak")
+                #expect(result.invalidAccepted == 0)
+                #expect(result.stableRefusedWithKeys == 0, "a valid response was refused while good keys were held")
+                #expect(result.rotatingWrongCode.isEmpty, "\(result.rotatingWrongCode.prefix(5))")
+                #expect(result.stableVerified > 500 && result.invalidRefused > 100 && result.rotatingVerified > 50)
+                #expect(requests > 20, "the server saw \(requests) requests: the faults were not exercised")
+                #expect(growth < 64 * 1024 * 1024, "resident memory grew by \(growth / 1024) KiB during the soak")
+            }
         }
     }
 }

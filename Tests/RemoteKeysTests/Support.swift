@@ -99,15 +99,7 @@ actor ResponseScript {
 
 /// Starts a server answering from `script`, runs `body`, and always shuts the server down.
 func withServer<T>(_ script: ResponseScript, _ body: (TestHTTPServer) async throws -> T) async throws -> T {
-    let server = try await TestHTTPServer.start { request in await script.response(to: request) }
-    do {
-        let result = try await body(server)
-        try await server.shutdown()
-        return result
-    } catch {
-        try? await server.shutdown()
-        throw error
-    }
+    try await TestHTTPServer.start { request in await script.response(to: request) }.shuttingDown(after: body)
 }
 
 /// The code of a failed verification, or nil when it verified.

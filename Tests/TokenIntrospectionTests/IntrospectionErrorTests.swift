@@ -214,16 +214,16 @@ struct IntrospectionErrorTests {
 
     @Test("Redirects are not followed: the credentials never go elsewhere")
     func redirectsAreNotFollowed() async throws {
-        let target = try await TestHTTPServer.start { _ in .json(#"{"active":true}"#) }
-        let redirecting = try await TestHTTPServer.start { _ in .redirect(to: target.baseURL + "/introspect", status: 307) }
-        let client = IntrospectionClient(options: IntrospectionClientOptions(
-            endpoint: redirecting.baseURL + "/introspect", clientID: "rs", clientSecret: "s", responseFormat: .json
-        ))
-        let response = await client.introspect(token: "t")
-        #expect(response.error?.kind == .httpStatus)
-        #expect(response.httpStatus == 307)
-        #expect(target.requestCount == 0)
-        try await target.shutdown()
-        try await redirecting.shutdown()
+        try await TestHTTPServer.start { _ in .json(#"{"active":true}"#) }.shuttingDown { target in
+            try await TestHTTPServer.start { _ in .redirect(to: target.baseURL + "/introspect", status: 307) }.shuttingDown { redirecting in
+                let client = IntrospectionClient(options: IntrospectionClientOptions(
+                    endpoint: redirecting.baseURL + "/introspect", clientID: "rs", clientSecret: "s", responseFormat: .json
+                ))
+                let response = await client.introspect(token: "t")
+                #expect(response.error?.kind == .httpStatus)
+                #expect(response.httpStatus == 307)
+                #expect(target.requestCount == 0)
+            }
+        }
     }
 }

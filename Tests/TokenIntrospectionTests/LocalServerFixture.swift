@@ -14,17 +14,9 @@ func withLocalServer<T>(
     issuerPath: String = "",
     _ body: (LocalAuthorizationServer) async throws -> T
 ) async throws -> T {
-    let server = try await LocalAuthorizationServer.start(
+    try await LocalAuthorizationServer.start(
         client: resourceServer, signingAlgorithm: algorithm, issuerPath: issuerPath, faults: faults
-    )
-    do {
-        let result = try await body(server)
-        try await server.shutdown()
-        return result
-    } catch {
-        try? await server.shutdown()
-        throw error
-    }
+    ).shuttingDown(after: body)
 }
 
 /// A client of `server` that discovers the endpoint and keys from the issuer.
