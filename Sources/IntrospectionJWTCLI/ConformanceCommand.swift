@@ -15,26 +15,19 @@ struct ConformanceCommand: AsyncParsableCommand {
             unauthenticated request and one with a wrong secret. Each check is reported with its RFC \
             section, level (MUST, SHOULD, ...) and outcome (pass, fail, skip) with a reason.
 
-            The client secret is read from $\(IntrospectCommand.secretVariable) when --client-secret is \
+            The client secret is read from $\(ClientCredentialOptions.secretVariable) when --client-secret is \
             absent; it is never printed.
 
             Exit status: 0 every MUST passes, 1 a MUST failed, 2 a usage error.
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("The authorization server's issuer identifier.", valueName: "iss"))
-    var issuer: String
+    @OptionGroup var credentials: ClientCredentialOptions
 
-    @Option(name: .customLong("client-id"), help: ArgumentHelp("The client identifier of this resource server.", valueName: "id"))
-    var clientID: String
-
-    @Option(name: .customLong("client-secret"), help: ArgumentHelp("The client secret (prefer $\(IntrospectCommand.secretVariable)).", valueName: "secret"))
-    var clientSecret: String?
-
-    @Option(name: .customLong("active-token"), help: ArgumentHelp("A token the server considers active for this client.", valueName: "token"))
+    @Option(name: .customLong("active-token"), parsing: .unconditional, help: ArgumentHelp("A token the server considers active for this client.", valueName: "token"))
     var activeToken: String
 
-    @Option(name: .customLong("inactive-token"), help: ArgumentHelp("A token the server considers inactive (default: a random string).", valueName: "token"))
+    @Option(name: .customLong("inactive-token"), parsing: .unconditional, help: ArgumentHelp("A token the server considers inactive (default: a random string).", valueName: "token"))
     var inactiveToken: String?
 
     @Option(name: .long, help: ArgumentHelp("An accepted aud of the JWT responses besides the client id.", valueName: "aud"))
@@ -67,12 +60,10 @@ struct ConformanceCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard let secret = clientSecret ?? ProcessInfo.processInfo.environment[IntrospectCommand.secretVariable], !secret.isEmpty else {
-            throw ValidationError("No client secret: give --client-secret or set \(IntrospectCommand.secretVariable).")
-        }
+        let secret = try credentials.secret()
         let (timeout, tolerance) = try durations()
         let checker = ConformanceChecker(configuration: .init(
-            issuer: issuer, clientID: clientID, clientSecret: secret, activeToken: activeToken,
+            issuer: credentials.issuer, clientID: credentials.clientID, clientSecret: secret, activeToken: activeToken,
             inactiveToken: inactiveToken, audience: audience, timeout: timeout, issuedAtTolerance: tolerance
         ))
         let report = await checker.run()

@@ -11,7 +11,7 @@ struct IntrospectCommand: AsyncParsableCommand {
         abstract: "Introspect a token at an authorization server and verify the JWT response.",
         discussion: """
             The endpoint and the keys are discovered from the issuer (RFC 8414) unless --endpoint and \
-            --jwks are given. The client secret is read from $\(IntrospectCommand.secretVariable) when \
+            --jwks are given. The client secret is read from $\(ClientCredentialOptions.secretVariable) when \
             --client-secret is absent, so that it stays out of shell history; it is never printed.
 
             Exit status: 0 a verified response (active or not; with --format json, any introspection \
@@ -20,17 +20,7 @@ struct IntrospectCommand: AsyncParsableCommand {
             """
     )
 
-    /// The environment variable that holds the client secret.
-    static let secretVariable = "INTROSPECTION_CLIENT_SECRET"
-
-    @Option(name: .long, help: ArgumentHelp("The authorization server's issuer identifier.", valueName: "iss"))
-    var issuer: String
-
-    @Option(name: .customLong("client-id"), help: ArgumentHelp("The client identifier of this resource server.", valueName: "id"))
-    var clientID: String
-
-    @Option(name: .customLong("client-secret"), help: ArgumentHelp("The client secret (prefer $\(IntrospectCommand.secretVariable)).", valueName: "secret"))
-    var clientSecret: String?
+    @OptionGroup var credentials: ClientCredentialOptions
 
     @Option(name: .long, help: ArgumentHelp("The introspection endpoint (default: discovered from the issuer).", valueName: "url"))
     var endpoint: String?
@@ -65,7 +55,7 @@ struct IntrospectCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Output format.")
     var output: OutputFormat = .text
 
-    @Argument(help: ArgumentHelp("The token to introspect; - reads it from standard input.", valueName: "token"))
+    @Argument(help: ArgumentHelp("The token to introspect; - reads it from standard input (put -- before a token that starts with -).", valueName: "token"))
     var token: String
 
     func validate() throws {
@@ -88,9 +78,9 @@ struct IntrospectCommand: AsyncParsableCommand {
             if let refusal = HTTPURLPolicy.refusal(for: url) { throw ValidationError(refusal) }
         }
         return IntrospectionClientOptions(
-            issuer: issuer,
+            issuer: credentials.issuer,
             endpoint: endpoint,
-            clientID: clientID,
+            clientID: credentials.clientID,
             clientSecret: secret,
             authenticationMethod: auth.method,
             responseFormat: format.format,
@@ -104,9 +94,7 @@ struct IntrospectCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard let secret = clientSecret ?? ProcessInfo.processInfo.environment[Self.secretVariable], !secret.isEmpty else {
-            throw ValidationError("No client secret: give --client-secret or set \(Self.secretVariable).")
-        }
+        let secret = try credentials.secret()
         let token = try readToken()
         let client = IntrospectionClient(options: try options(secret: secret))
         let response = await client.introspect(token: token, tokenTypeHint: tokenTypeHint.map(TokenTypeHint.init(rawValue:)))

@@ -74,6 +74,17 @@ struct ConformanceCommandTests {
         }
     }
 
+    @Test("--active-token and --inactive-token take values that start with - (opaque tokens may)")
+    func tokensStartingWithDash() async throws {
+        try await Self.withServer { server, _ in
+            let active = "-active-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+            server.storeToken(active, claims: server.accessTokenClaims())
+            let outcome = try await Self.run(Self.arguments(server, token: active, ["--inactive-token", "--not-an-option", "--output", "json"]))
+            #expect(outcome.status == 0, "stdout: \(outcome.standardOutput)\nstderr: \(outcome.standardError)")
+            #expect(outcome.jsonLines.first?["conforming"] as? Bool == true)
+        }
+    }
+
     @Test("No secret anywhere is a usage error: exit 2")
     func missingSecret() async throws {
         try await Self.withServer { server, token in

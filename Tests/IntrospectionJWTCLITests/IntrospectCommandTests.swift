@@ -20,7 +20,7 @@ struct IntrospectCommandTests {
     }
 
     static func arguments(_ server: LocalAuthorizationServer, _ extra: [String] = [], token: String) -> [String] {
-        ["introspect", "--issuer", server.issuer, "--client-id", client.id] + extra + [token]
+        ["introspect", "--issuer", server.issuer, "--client-id", client.id] + extra + ["--", token]
     }
 
     static func expectNoSecret(_ outcome: CLIRunner.Outcome, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -61,6 +61,18 @@ struct IntrospectCommandTests {
             let outcome = try await Self.run(Self.arguments(server, ["--output", "json"], token: "unknown"))
             #expect(outcome.status == 0, "\(outcome.standardError)")
             #expect(outcome.jsonLines.first?["active"] as? Bool == false)
+            #expect(outcome.jsonLines.first?["verified"] as? Bool == true)
+        }
+    }
+
+    @Test("A token that starts with - is introspected when it follows --")
+    func tokenStartingWithDash() async throws {
+        try await Self.withServer { server in
+            let token = "-opaque-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+            server.storeToken(token, claims: server.accessTokenClaims(scope: "read"))
+            let outcome = try await Self.run(Self.arguments(server, ["--output", "json"], token: token))
+            #expect(outcome.status == 0, "\(outcome.standardError)")
+            #expect(outcome.jsonLines.first?["active"] as? Bool == true)
             #expect(outcome.jsonLines.first?["verified"] as? Bool == true)
         }
     }

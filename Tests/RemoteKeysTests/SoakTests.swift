@@ -50,6 +50,14 @@ extension RemoteKeys {
             }
         }
 
+        /// How much resident memory the soak may add: 64 MiB, plus AddressSanitizer's quarantine when it is in
+        /// the process (freed memory is held back from reuse on purpose, up to 256 MiB by default, so there
+        /// the resident size says nothing about leaks; LeakSanitizer checks those at exit).
+        static let allowedGrowth: Int = {
+            let underAddressSanitizer = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__asan_init") != nil
+            return (64 + (underAddressSanitizer ? 256 : 0)) * 1024 * 1024
+        }()
+
         /// The process's resident memory in bytes (Linux /proc).
         static func residentBytes() -> Int {
             guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
@@ -146,7 +154,7 @@ extension RemoteKeys {
                 #expect(result.rotatingWrongCode.isEmpty, "\(result.rotatingWrongCode.prefix(5))")
                 #expect(result.stableVerified > 500 && result.invalidRefused > 100 && result.rotatingVerified > 50)
                 #expect(requests > 20, "the server saw \(requests) requests: the faults were not exercised")
-                #expect(growth < 64 * 1024 * 1024, "resident memory grew by \(growth / 1024) KiB during the soak")
+                #expect(growth < Self.allowedGrowth, "resident memory grew by \(growth / 1024) KiB during the soak")
             }
         }
     }
