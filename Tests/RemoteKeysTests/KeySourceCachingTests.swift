@@ -13,10 +13,7 @@ struct KeySourceCachingTests {
         let script = ResponseScript(serving: RemoteFixture.jwks(RemoteFixture.keyA, RemoteFixture.keyB))
         try await withServer(script) { server in
             let metrics = TestMetrics()
-            let source = RemoteJWKSKeySource(
-                url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration(), logger: RemoteFixture.logger, metricsFactory: metrics
-            )
-            let verifier = RemoteFixture.verifier(source)
+            let (source, verifier) = RemoteFixture.sourceAndVerifier(server, metrics: metrics)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             #expect(server.requestCount == 1)
             #expect(await source.fetchCount == 1)
@@ -45,8 +42,7 @@ struct KeySourceCachingTests {
             return response
         }
         try await withServer(script) { server in
-            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration(), logger: RemoteFixture.logger)
-            let verifier = RemoteFixture.verifier(source)
+            let (source, verifier) = RemoteFixture.sourceAndVerifier(server)
             let token = RemoteFixture.token(RemoteFixture.keyA)
             let failures = await withTaskGroup(of: IntrospectionJWTError.Code?.self) { group in
                 for _ in 0..<1000 {
@@ -67,8 +63,7 @@ struct KeySourceCachingTests {
     func rotationRefetchesOnce() async throws {
         let script = ResponseScript(serving: RemoteFixture.jwks(RemoteFixture.keyA))
         try await withServer(script) { server in
-            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration(), logger: RemoteFixture.logger)
-            let verifier = RemoteFixture.verifier(source)
+            let (source, verifier) = RemoteFixture.sourceAndVerifier(server)
             for _ in 0..<5 { #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil) }
             #expect(server.requestCount == 1)
 
@@ -88,8 +83,7 @@ struct KeySourceCachingTests {
     func concurrentUnknownKidsShareOneRefetch() async throws {
         let script = ResponseScript(serving: RemoteFixture.jwks(RemoteFixture.keyA))
         try await withServer(script) { server in
-            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration(), logger: RemoteFixture.logger)
-            let verifier = RemoteFixture.verifier(source)
+            let (_, verifier) = RemoteFixture.sourceAndVerifier(server)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             await script.set { _ in
                 var response = TestHTTPServer.Response.json(RemoteFixture.jwks(RemoteFixture.keyA, RemoteFixture.keyB))
@@ -112,10 +106,7 @@ struct KeySourceCachingTests {
         try await withServer(script) { server in
             let metrics = TestMetrics()
             let cooldown = Duration.milliseconds(250)
-            let source = RemoteJWKSKeySource(
-                url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration(cooldown: cooldown), logger: RemoteFixture.logger, metricsFactory: metrics
-            )
-            let verifier = RemoteFixture.verifier(source)
+            let (_, verifier) = RemoteFixture.sourceAndVerifier(server, RemoteFixture.configuration(cooldown: cooldown), metrics: metrics)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
 
             let clock = ContinuousClock()
@@ -155,8 +146,7 @@ struct KeySourceCachingTests {
     func missingKidWithoutFittingKeyRefetchesOnce() async throws {
         let script = ResponseScript(serving: RemoteFixture.jwks(RemoteFixture.keyA))
         try await withServer(script) { server in
-            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration(), logger: RemoteFixture.logger)
-            let verifier = RemoteFixture.verifier(source)
+            let (_, verifier) = RemoteFixture.sourceAndVerifier(server)
             // An RS256 token without kid: no RSA key in the set.
             let token = TokenMinter.sign(
                 header: TokenMinter.header(algorithm: .rs256, keyID: nil),
@@ -180,10 +170,7 @@ struct KeySourceCachingTests {
         }
         try await withServer(script) { server in
             let metrics = TestMetrics()
-            let source = RemoteJWKSKeySource(
-                url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration(timeToLive: .seconds(60)), logger: RemoteFixture.logger, metricsFactory: metrics
-            )
-            let verifier = RemoteFixture.verifier(source)
+            let (source, verifier) = RemoteFixture.sourceAndVerifier(server, RemoteFixture.configuration(timeToLive: .seconds(60)), metrics: metrics)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             #expect(server.requestCount == 1, "fresh for max-age=1 second")
@@ -209,9 +196,7 @@ struct KeySourceCachingTests {
             return .json(RemoteFixture.jwks(RemoteFixture.keyA), headers: [(name: "Last-Modified", value: stamp), (name: "Cache-Control", value: "max-age=0")])
         }
         try await withServer(script) { server in
-            let source = RemoteJWKSKeySource(
-                url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration(minimumTimeToLive: .milliseconds(100)), logger: RemoteFixture.logger)
-            let verifier = RemoteFixture.verifier(source)
+            let (source, verifier) = RemoteFixture.sourceAndVerifier(server, RemoteFixture.configuration(minimumTimeToLive: .milliseconds(100)))
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             try await Task.sleep(for: .milliseconds(150))
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
@@ -232,8 +217,7 @@ struct KeySourceCachingTests {
             let configuration = bound == "minimum"
                 ? RemoteFixture.configuration(minimumTimeToLive: .milliseconds(300), maximumTimeToLive: .seconds(3600))
                 : RemoteFixture.configuration(minimumTimeToLive: .zero, maximumTimeToLive: .milliseconds(300))
-            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: configuration, logger: RemoteFixture.logger)
-            let verifier = RemoteFixture.verifier(source)
+            let (_, verifier) = RemoteFixture.sourceAndVerifier(server, configuration)
             for _ in 0..<3 { #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil) }
             #expect(server.requestCount == 1, "fresh until the \(bound) (300 ms)")
             try await Task.sleep(for: .milliseconds(400))
@@ -257,8 +241,7 @@ struct KeySourceCachingTests {
             (name: "Date", value: httpDate(serverNow)), (name: "Expires", value: httpDate(serverNow.addingTimeInterval(2))),
         ])
         try await withServer(script) { server in
-            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration(timeToLive: .milliseconds(200)), logger: RemoteFixture.logger)
-            let verifier = RemoteFixture.verifier(source)
+            let (_, verifier) = RemoteFixture.sourceAndVerifier(server, RemoteFixture.configuration(timeToLive: .milliseconds(200)))
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             try await Task.sleep(for: .milliseconds(400))
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
@@ -266,8 +249,7 @@ struct KeySourceCachingTests {
         }
         let plain = ResponseScript(serving: RemoteFixture.jwks(RemoteFixture.keyA))
         try await withServer(plain) { server in
-            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration(timeToLive: .milliseconds(200)), logger: RemoteFixture.logger)
-            let verifier = RemoteFixture.verifier(source)
+            let (_, verifier) = RemoteFixture.sourceAndVerifier(server, RemoteFixture.configuration(timeToLive: .milliseconds(200)))
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             try await Task.sleep(for: .milliseconds(300))
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
@@ -281,8 +263,7 @@ struct KeySourceCachingTests {
         try await withServer(script) { server in
             // Fresh for 1 s; the refresh window opens at max(1 s - 0.8 s, 0.5 s) = 0.5 s.
             let configuration = RemoteFixture.configuration(timeToLive: .seconds(1), refreshAhead: .milliseconds(800))
-            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: configuration, logger: RemoteFixture.logger)
-            let verifier = RemoteFixture.verifier(source)
+            let (_, verifier) = RemoteFixture.sourceAndVerifier(server, configuration)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             #expect(server.requestCount == 1, "before the refresh window: no fetch")

@@ -52,10 +52,7 @@ struct KeySourceResilienceTests {
             let configuration = RemoteFixture.configuration(
                 timeToLive: .milliseconds(100), failureBackoff: .seconds(30), requestTimeout: .milliseconds(400)
             )
-            let source = RemoteJWKSKeySource(
-                url: server.baseURL + "/jwks", configuration: configuration, logger: logs.logger(), metricsFactory: metrics
-            )
-            let verifier = RemoteFixture.verifier(source)
+            let (source, verifier) = RemoteFixture.sourceAndVerifier(server, configuration, logger: logs.logger(), metrics: metrics)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
 
             let makeResponse = failure.response
@@ -82,8 +79,7 @@ struct KeySourceResilienceTests {
         let script = ResponseScript(serving: RemoteFixture.jwks(RemoteFixture.keyA))
         try await withServer(script) { server in
             let configuration = RemoteFixture.configuration(timeToLive: .seconds(2), refreshAhead: .seconds(2), failureBackoff: .seconds(30))
-            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: configuration, logger: RemoteFixture.logger)
-            let verifier = RemoteFixture.verifier(source)
+            let (source, verifier) = RemoteFixture.sourceAndVerifier(server, configuration)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             await script.set { _ in .status(500) }
             try await Task.sleep(for: .milliseconds(1100))  // past half the time to live: refresh window
@@ -104,8 +100,7 @@ struct KeySourceResilienceTests {
             let configuration = RemoteFixture.configuration(
                 timeToLive: .milliseconds(200), maximumStaleness: .seconds(30), failureBackoff: .milliseconds(300)
             )
-            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: configuration, logger: RemoteFixture.logger, metricsFactory: metrics)
-            let verifier = RemoteFixture.verifier(source)
+            let (source, verifier) = RemoteFixture.sourceAndVerifier(server, configuration, metrics: metrics)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
 
             // The outage: every request fails slowly.
@@ -142,8 +137,7 @@ struct KeySourceResilienceTests {
             let configuration = RemoteFixture.configuration(
                 timeToLive: .milliseconds(100), maximumStaleness: .milliseconds(700), failureBackoff: .milliseconds(50)
             )
-            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: configuration, logger: RemoteFixture.logger)
-            let verifier = RemoteFixture.verifier(source)
+            let (_, verifier) = RemoteFixture.sourceAndVerifier(server, configuration)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             await script.set { _ in .status(502) }
             try await Task.sleep(for: .milliseconds(150))
@@ -161,8 +155,7 @@ struct KeySourceResilienceTests {
         let script = ResponseScript(serving: RemoteFixture.jwks(RemoteFixture.keyA), headers: [(name: "Cache-Control", value: "max-age=0, stale-if-error=0")])
         try await withServer(script) { server in
             let configuration = RemoteFixture.configuration(minimumTimeToLive: .milliseconds(100), maximumStaleness: .seconds(60))
-            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: configuration, logger: RemoteFixture.logger)
-            let verifier = RemoteFixture.verifier(source)
+            let (_, verifier) = RemoteFixture.sourceAndVerifier(server, configuration)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             await script.set { _ in .status(500) }
             try await Task.sleep(for: .milliseconds(150))
@@ -175,8 +168,7 @@ struct KeySourceResilienceTests {
     func coldCacheFailure() async throws {
         let script = ResponseScript { _ in .status(503) }
         try await withServer(script) { server in
-            let source = RemoteJWKSKeySource(url: server.baseURL + "/jwks", configuration: RemoteFixture.configuration(failureBackoff: .milliseconds(300)), logger: RemoteFixture.logger)
-            let verifier = RemoteFixture.verifier(source)
+            let (_, verifier) = RemoteFixture.sourceAndVerifier(server, RemoteFixture.configuration(failureBackoff: .milliseconds(300)))
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == .jwksUnavailable)
             for _ in 0..<20 {
                 #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == .jwksUnavailable)

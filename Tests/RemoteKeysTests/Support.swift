@@ -51,6 +51,19 @@ enum RemoteFixture {
         IntrospectionResponseVerifier(policy: policy, keySource: source)
     }
 
+    /// A key source for `server`'s `/jwks` and a verifier that takes its keys from it: most tests' setup.
+    static func sourceAndVerifier(
+        _ server: TestHTTPServer,
+        _ configuration: RemoteJWKSConfiguration = configuration(),
+        logger: Logger = logger,
+        metrics: TestMetrics? = nil
+    ) -> (RemoteJWKSKeySource, IntrospectionResponseVerifier) {
+        let source = RemoteJWKSKeySource(
+            url: server.baseURL + "/jwks", configuration: configuration, logger: logger, metricsFactory: metrics
+        )
+        return (source, verifier(source))
+    }
+
     /// A configuration with short times, so that tests never sleep long.
     static func configuration(
         timeToLive: Duration = .seconds(60),
