@@ -62,7 +62,7 @@ public struct IntrospectionResponseVerifier: Sendable {
     /// Steps 1 and 2: structure and header.
     func parse(_ token: String) throws(IntrospectionJWTError) -> ParsedResponse {
         let jws = try CompactJWS.parse(token)
-        try ResponseClaims.checkTimeClaimTypes(jws.payload)
+        try jws.payload.withView { (claims) throws(IntrospectionJWTError) in try ResponseClaims.checkTimeClaimTypes(claims) }
         let (header, keyIDIsInvalid) = try JOSEHeader.check(
             jws.header,
             allowedAlgorithms: policy.allowedAlgorithms,
@@ -77,17 +77,22 @@ public struct IntrospectionResponseVerifier: Sendable {
             of: parsed.jws, algorithm: parsed.header.algorithm, keyID: parsed.header.keyID,
             keyIDIsInvalid: parsed.keyIDIsInvalid, keys: keys
         )
-        let claims = parsed.jws.payload
-        try ResponseClaims.checkRequiredClaims(claims)
-        try ResponseClaims.checkIssuer(claims, expected: policy.issuer)
-        try ResponseClaims.checkAudience(claims, expected: policy.audiences)
-        try ResponseClaims.checkTimes(
-            claims,
-            at: time.timeIntervalSince1970,
-            maximumAge: policy.maximumAge.secondsValue,
-            clockSkew: policy.clockSkew.secondsValue
-        )
-        let introspection = try ResponseClaims.checkTokenIntrospection(claims)
-        return VerifiedIntrospectionResponse(header: parsed.header, claims: claims, introspection: introspection, verificationKey: key)
+        let introspection = try parsed.jws.payload.withView { (claims) throws(IntrospectionJWTError) -> Int in
+            try ResponseClaims.checkRequiredClaims(claims)
+            try ResponseClaims.checkIssuer(claims, expected: policy.issuer)
+            try ResponseClaims.checkAudience(claims, expected: policy.audiences)
+            try ResponseClaims.checkTimes(
+                claims,
+                at: time.timeIntervalSince1970,
+                maximumAge: policy.maximumAge.secondsValue,
+                clockSkew: policy.clockSkew.secondsValue
+            )
+            return try ResponseClaims.checkTokenIntrospection(claims)
+        }
+        // The tree of the claims is built only if a caller reads `claims` or `introspection.json`.
+        let payload = VerifiedPayload(tape: parsed.jws.payload)
+        return VerifiedIntrospectionResponse(
+            header: parsed.header, introspection: TokenIntrospection(checked: payload, object: introspection),
+            verificationKey: key, payload: payload)
     }
 }

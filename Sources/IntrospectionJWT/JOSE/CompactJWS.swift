@@ -9,8 +9,9 @@ struct CompactJWS: Sendable {
     let signingInputByteCount: Int
     /// The protected header.
     let header: JSONObject
-    /// The payload, which for a JWT is the claims set (empty when parsed as opaque bytes).
-    let payload: JSONObject
+    /// The payload, which for a JWT is the claims set, as its decoded bytes and tape (an empty object when
+    /// parsed as opaque bytes): the claims are checked in place, without a tree.
+    let payload: JSONTape
     /// The decoded signature (possibly empty).
     let signature: [UInt8]
 
@@ -30,7 +31,7 @@ struct CompactJWS: Sendable {
         guard byteCount <= maximumTokenByteCount else {
             throw .malformed("the token is \(byteCount) bytes long, over the limit of \(maximumTokenByteCount)")
         }
-        typealias Parts = (header: JSONObject, payload: JSONObject, signature: [UInt8], signingInputByteCount: Int)
+        typealias Parts = (header: JSONObject, payload: JSONTape, signature: [UInt8], signingInputByteCount: Int)
         let parsed = token.withUTF8 { buffer in Result { () throws(IntrospectionJWTError) -> Parts in
             // The positions of the first two dots, and how many dots there are (up to 5).
             var firstDot = -1, secondDot = -1, dots = 0
@@ -51,15 +52,15 @@ struct CompactJWS: Sendable {
             let signaturePart = UnsafeBufferPointer(rebasing: buffer[(secondDot + 1)...])
 
             let header = try decodeJSONObject(headerPart, name: "header")
-            let payload: JSONObject
+            let payload: JSONTape
             switch payloadKind {
             case .jsonObject:
-                payload = try decodeJSONObject(payloadPart, name: "payload")
+                payload = try decodeJSONTape(payloadPart)
             case .opaque:
                 guard Base64URL.decode(payloadPart) != nil else {
                     throw .malformed("the payload is not valid unpadded base64url")
                 }
-                payload = JSONObject(members: [])
+                payload = .emptyObject
             }
             guard let signature = Base64URL.decode(signaturePart) else {
                 throw .malformed("the signature is not valid unpadded base64url")
@@ -91,6 +92,18 @@ struct CompactJWS: Sendable {
             }
         }
         return try result.get()
+    }
+
+    /// Decodes the payload into one array, kept with its tape: two allocations for the whole claims set.
+    private static func decodeJSONTape(_ part: UnsafeBufferPointer<UInt8>) throws(IntrospectionJWTError) -> JSONTape {
+        guard let bytes = Base64URL.decode(part) else {
+            throw .malformed("the payload is not valid unpadded base64url")
+        }
+        do throws(JSONParseFailure) {
+            return try JSONTape(object: bytes)
+        } catch {
+            throw .malformed("the payload is not a valid JSON object: \(error.reason)")
+        }
     }
 
     /// Calls `body` with the exact ASCII bytes that were signed.

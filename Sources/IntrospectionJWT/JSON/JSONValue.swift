@@ -193,3 +193,16 @@ extension JSONValue {
         }
     }
 }
+
+/// A string hashed and compared by its UTF-8 code units (no Unicode normalisation).
+struct CodePoints: Hashable {
+    let string: String
+    init(_ string: String) { self.string = string }
+    static func == (lhs: CodePoints, rhs: CodePoints) -> Bool { lhs.string.hasSameCodePoints(as: rhs.string) }
+    func hash(into hasher: inout Hasher) {
+        let hashed: Void? = string.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        if hashed == nil {
+            Array(string.utf8).withUnsafeBytes { hasher.combine(bytes: $0) }  // the same hash as above
+        }
+    }
+}
