@@ -57,18 +57,24 @@ public struct IntrospectionResponseVerifier: Sendable {
         let jws: CompactJWS
         let header: JOSEHeader
         let keyIDIsInvalid: Bool
+        /// Where the registered claims are on the payload's tape.
+        let claimEntries: ResponseClaims.Entries
     }
 
     /// Steps 1 and 2: structure and header.
     func parse(_ token: String) throws(IntrospectionJWTError) -> ParsedResponse {
         let jws = try CompactJWS.parse(token)
-        try jws.payload.withView { (claims) throws(IntrospectionJWTError) in try ResponseClaims.checkTimeClaimTypes(claims) }
+        let claimEntries = try jws.payload.withView { (claims) throws(IntrospectionJWTError) -> ResponseClaims.Entries in
+            let entries = ResponseClaims.Entries(claims)
+            try ResponseClaims.checkTimeClaimTypes(claims, entries)
+            return entries
+        }
         let (header, keyIDIsInvalid) = try JOSEHeader.check(
             jws.header,
             allowedAlgorithms: policy.allowedAlgorithms,
             understoodCriticalParameters: policy.understoodCriticalHeaderParameters
         )
-        return ParsedResponse(jws: jws, header: header, keyIDIsInvalid: keyIDIsInvalid)
+        return ParsedResponse(jws: jws, header: header, keyIDIsInvalid: keyIDIsInvalid, claimEntries: claimEntries)
     }
 
     /// Steps 3 to 5: key, signature, claims.
@@ -78,16 +84,17 @@ public struct IntrospectionResponseVerifier: Sendable {
             keyIDIsInvalid: parsed.keyIDIsInvalid, keys: keys
         )
         let introspection = try parsed.jws.payload.withView { (claims) throws(IntrospectionJWTError) -> Int in
-            try ResponseClaims.checkRequiredClaims(claims)
-            try ResponseClaims.checkIssuer(claims, expected: policy.issuer)
-            try ResponseClaims.checkAudience(claims, expected: policy.audiences)
+            let entries = parsed.claimEntries
+            try ResponseClaims.checkRequiredClaims(entries)
+            try ResponseClaims.checkIssuer(claims, entries, expected: policy.issuer)
+            try ResponseClaims.checkAudience(claims, entries, expected: policy.audiences)
             try ResponseClaims.checkTimes(
-                claims,
+                claims, entries,
                 at: time.timeIntervalSince1970,
                 maximumAge: policy.maximumAge.secondsValue,
                 clockSkew: policy.clockSkew.secondsValue
             )
-            return try ResponseClaims.checkTokenIntrospection(claims)
+            return try ResponseClaims.checkTokenIntrospection(claims, entries)
         }
         // The tree of the claims is built only if a caller reads `claims` or `introspection.json`.
         let payload = VerifiedPayload(tape: parsed.jws.payload)

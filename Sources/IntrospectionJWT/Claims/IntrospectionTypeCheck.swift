@@ -1,6 +1,8 @@
 /// One member of an object as the RFC 7662 type check reads it: a tree's member, or a member read in
 /// place on a tape. The check is written once, generic over both.
 protocol CheckedMember {
+    /// The length of the name in UTF-8 bytes (escapes decoded).
+    var nameUTF8Count: Int { get }
     /// Whether the member's name has exactly the code points of `name`.
     func nameIs(_ name: StaticString) -> Bool
     /// The JSON type of the value.
@@ -31,13 +33,14 @@ enum IntrospectionTypeCheck {
         var wrongNumber: (rank: Int, member: Member)? = nil
         var audience: Member? = nil
         forEachMember { member in
-            if member.nameIs("active") {
+            let count = member.nameUTF8Count
+            if count == 6, member.nameIs("active") {
                 active = member
-            } else if member.nameIs("aud") {
+            } else if count == 3, member.nameIs("aud") {
                 audience = member
-            } else if let rank = rank(of: member, in: stringMembers) {
+            } else if let rank = rank(of: member, count: count, in: stringMembers) {
                 if member.valueKind != .string, rank < wrongString?.rank ?? .max { wrongString = (rank, member) }
-            } else if let rank = rank(of: member, in: numberMembers) {
+            } else if let rank = rank(of: member, count: count, in: numberMembers) {
                 if member.valueKind != .number, rank < wrongNumber?.rank ?? .max { wrongNumber = (rank, member) }
             }
         }
@@ -56,14 +59,18 @@ enum IntrospectionTypeCheck {
         }
     }
 
-    /// The position of the member's name in `names`, or nil.
-    private static func rank(of member: some CheckedMember, in names: [StaticString]) -> Int? {
-        for (rank, candidate) in names.enumerated() where member.nameIs(candidate) { return rank }
+    /// The position of the member's name, `count` bytes long, in `names`, or nil.
+    private static func rank(of member: some CheckedMember, count: Int, in names: [StaticString]) -> Int? {
+        for (rank, candidate) in names.enumerated() where candidate.utf8CodeUnitCount == count && member.nameIs(candidate) {
+            return rank
+        }
         return nil
     }
 }
 
 extension JSONObject.Member: CheckedMember {
+    var nameUTF8Count: Int { name.utf8.count }
+
     func nameIs(_ name: StaticString) -> Bool {
         var own = self.name  // native: withUTF8 does not copy
         return own.withUTF8 { utf8 in name.withUTF8Buffer { sameBytes(utf8, $0) } }
@@ -88,6 +95,13 @@ struct TapeMember: CheckedMember {
     let view: JSONTapeView
     /// The entry of the member's name; its value follows it.
     let nameEntry: Int
+
+    var nameUTF8Count: Int {
+        guard view[nameEntry].hasEscapes else { return view.rawBytes(of: nameEntry).count }
+        var decoded = view.decodedUTF8(of: nameEntry), count = 0
+        while decoded.next() != nil { count += 1 }
+        return count
+    }
 
     func nameIs(_ name: StaticString) -> Bool {
         name.withUTF8Buffer { view.string(at: nameEntry, equals: $0) }

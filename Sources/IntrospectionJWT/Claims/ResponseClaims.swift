@@ -4,31 +4,57 @@
 /// They read the payload's tape in place (entry 0 is the claims object): strings are compared where they
 /// lie, escapes decoded only when present, and no `String` or tree is made unless a check fails.
 enum ResponseClaims {
-    /// The NumericDate claims whose type is checked with the structure (built once, not per token).
-    static let timeClaimNames: [StaticString] = ["iat", "exp", "nbf"]
-    /// The claims RFC 9701 §5 requires.
-    static let requiredClaimNames: [StaticString] = ["iss", "aud", "iat", "token_introspection"]
+    /// Where the registered claims are on the payload's tape (value entries), found in one pass over the
+    /// top-level members rather than one search per check.
+    struct Entries {
+        var iss: Int?, aud: Int?, iat: Int?, exp: Int?, nbf: Int?, tokenIntrospection: Int?
 
-    /// Top-level `iat`, `exp` and `nbf` must be JSON numbers (RFC 7519 §2, NumericDate). This is part of
-    /// the structural check, so it runs before the header and the signature.
-    static func checkTimeClaimTypes(_ claims: JSONTapeView) throws(IntrospectionJWTError) {
-        for name in timeClaimNames {
-            if let value = claims.member(name, ofObjectAt: 0), claims[value].kind != .number {
-                throw .malformed("the claim \"\(name)\" is a \(claims[value].kind.typeName), not a number: \(quoted(claims.value(at: value)))")
+        init(_ claims: JSONTapeView) {
+            claims.forEachMember(ofObjectAt: 0) { name, value in
+                let member = TapeMember(view: claims, nameEntry: name)
+                switch member.nameUTF8Count {
+                case 3:
+                    if member.nameIs("iss") { iss = value }
+                    else if member.nameIs("aud") { aud = value }
+                    else if member.nameIs("iat") { iat = value }
+                    else if member.nameIs("exp") { exp = value }
+                    else if member.nameIs("nbf") { nbf = value }
+                case 19:
+                    if member.nameIs("token_introspection") { tokenIntrospection = value }
+                default:
+                    break
+                }
             }
         }
     }
 
-    /// `iss`, `aud`, `iat` and `token_introspection` must be present (RFC 9701 §5).
-    static func checkRequiredClaims(_ claims: JSONTapeView) throws(IntrospectionJWTError) {
-        for name in requiredClaimNames where claims.member(name, ofObjectAt: 0) == nil {
-            throw .missingClaim("the response has no \"\(name)\" claim")
+    /// Top-level `iat`, `exp` and `nbf` must be JSON numbers (RFC 7519 §2, NumericDate). This is part of
+    /// the structural check, so it runs before the header and the signature.
+    static func checkTimeClaimTypes(_ claims: JSONTapeView, _ entries: Entries) throws(IntrospectionJWTError) {
+        func check(_ name: StaticString, _ entry: Int?) throws(IntrospectionJWTError) {
+            if let value = entry, claims[value].kind != .number {
+                throw .malformed("the claim \"\(name)\" is a \(claims[value].kind.typeName), not a number: \(quoted(claims.value(at: value)))")
+            }
         }
+        try check("iat", entries.iat)
+        try check("exp", entries.exp)
+        try check("nbf", entries.nbf)
+    }
+
+    /// `iss`, `aud`, `iat` and `token_introspection` must be present (RFC 9701 §5).
+    static func checkRequiredClaims(_ entries: Entries) throws(IntrospectionJWTError) {
+        let name: StaticString
+        if entries.iss == nil { name = "iss" }
+        else if entries.aud == nil { name = "aud" }
+        else if entries.iat == nil { name = "iat" }
+        else if entries.tokenIntrospection == nil { name = "token_introspection" }
+        else { return }
+        throw .missingClaim("the response has no \"\(name)\" claim")
     }
 
     /// `iss` must be a string exactly equal to the expected issuer (RFC 8414 §4: no normalisation).
-    static func checkIssuer(_ claims: JSONTapeView, expected: String) throws(IntrospectionJWTError) {
-        guard let value = claims.member("iss", ofObjectAt: 0) else { return }
+    static func checkIssuer(_ claims: JSONTapeView, _ entries: Entries, expected: String) throws(IntrospectionJWTError) {
+        guard let value = entries.iss else { return }
         guard claims[value].kind == .string else {
             throw .wrongIssuer("\"iss\" is a \(claims[value].kind.typeName), not a string: \(quoted(claims.value(at: value)))")
         }
@@ -38,8 +64,8 @@ enum ResponseClaims {
     }
 
     /// `aud`, a string or an array of strings, must contain one of the expected audiences.
-    static func checkAudience(_ claims: JSONTapeView, expected: [String]) throws(IntrospectionJWTError) {
-        guard let value = claims.member("aud", ofObjectAt: 0) else { return }
+    static func checkAudience(_ claims: JSONTapeView, _ entries: Entries, expected: [String]) throws(IntrospectionJWTError) {
+        guard let value = entries.aud else { return }
         guard claims.isStringOrStrings(at: value) else {
             throw .wrongAudience("\"aud\" is neither a string nor an array of strings: \(quoted(claims.value(at: value)))")
         }
@@ -61,10 +87,10 @@ enum ResponseClaims {
 
     /// `iat` not in the future and not older than the maximum age; `nbf` reached; `exp` not passed
     /// (RFC 7519 §4.1.4-4.1.6), all with the clock skew. `at` is in seconds since the epoch.
-    static func checkTimes(_ claims: JSONTapeView, at: Double, maximumAge: Double, clockSkew: Double) throws(IntrospectionJWTError) {
-        let iat = claims.member("iat", ofObjectAt: 0)
-        let nbf = claims.member("nbf", ofObjectAt: 0)
-        let exp = claims.member("exp", ofObjectAt: 0)
+    static func checkTimes(
+        _ claims: JSONTapeView, _ entries: Entries, at: Double, maximumAge: Double, clockSkew: Double
+    ) throws(IntrospectionJWTError) {
+        let iat = entries.iat, nbf = entries.nbf, exp = entries.exp
         let issuedAt = iat.flatMap(claims.double(at:))
         let notBefore = nbf.flatMap(claims.double(at:))
         let expiration = exp.flatMap(claims.double(at:))
@@ -86,8 +112,8 @@ enum ResponseClaims {
     }
 
     /// `token_introspection` must be an RFC 7662 response object (RFC 9701 §5); returns its tape entry.
-    static func checkTokenIntrospection(_ claims: JSONTapeView) throws(IntrospectionJWTError) -> Int {
-        guard let value = claims.member("token_introspection", ofObjectAt: 0) else {
+    static func checkTokenIntrospection(_ claims: JSONTapeView, _ entries: Entries) throws(IntrospectionJWTError) -> Int {
+        guard let value = entries.tokenIntrospection else {
             throw .missingClaim("the response has no \"token_introspection\" claim")
         }
         guard claims[value].kind == .object else {

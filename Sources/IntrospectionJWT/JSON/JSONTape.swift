@@ -35,8 +35,17 @@ struct JSONTape: Sendable {
 
     /// Scans `bytes`, which must hold one JSON object (``StrictJSONParser``'s rules).
     init(object bytes: [UInt8]) throws(JSONParseFailure) {
-        let entries = try bytes.withUnsafeBufferPointer { buffer throws(JSONParseFailure) in
-            try StrictJSONParser.scan(buffer, requireObject: true)
+        var entries: [TapeEntry] = []
+        try self.init(object: bytes, reusing: &entries)
+    }
+
+    /// The same, scanning into the array taken from `storage` (left empty): an array that already has
+    /// the capacity saves the tape's allocation.
+    init(object bytes: [UInt8], reusing storage: inout [TapeEntry]) throws(JSONParseFailure) {
+        var entries: [TapeEntry] = []
+        swap(&entries, &storage)  // a unique reference, so the scan keeps the capacity
+        try bytes.withUnsafeBufferPointer { buffer throws(JSONParseFailure) in
+            try StrictJSONParser.scan(buffer, requireObject: true, into: &entries)
         }
         self.init(bytes: bytes, entries: entries)
     }

@@ -30,17 +30,26 @@ struct StrictJSONParser: ~Copyable {
         self.maximumDepth = maximumDepth
     }
 
-    /// Scans a complete JSON text and returns its tape (entry 0 is the outermost value).
+    /// A capacity for the tape of a text of `byteCount` bytes that rarely needs to grow (every entry takes
+    /// at least one byte of text; in claims sets a member name and its value take twenty or more).
+    static func estimatedEntryCount(forByteCount byteCount: Int) -> Int {
+        min(byteCount, byteCount / 8 + 16)
+    }
+
+    /// Scans a complete JSON text into `entries` (emptied first; entry 0 is the outermost value).
     static func scan(
         _ bytes: UnsafeBufferPointer<UInt8>,
         requireObject: Bool = false,
-        maximumDepth: Int = defaultMaximumDepth
-    ) throws(JSONParseFailure) -> [TapeEntry] {
+        maximumDepth: Int = defaultMaximumDepth,
+        into entries: inout [TapeEntry]
+    ) throws(JSONParseFailure) {
         // Offsets are kept in 32 bits; a JSON text of 4 GiB is refused as a whole.
         guard bytes.count < Int(UInt32.max) else { throw JSONParseFailure(reason: "JSON text longer than 4 GiB") }
         var parser = StrictJSONParser(bytes: bytes, maximumDepth: maximumDepth)
-        // Every entry takes at least one byte of text; a member name and its value at least four.
-        parser.entries.reserveCapacity(min(bytes.count, bytes.count / 8 + 16))
+        entries.removeAll(keepingCapacity: true)
+        if entries.capacity == 0 { entries.reserveCapacity(estimatedEntryCount(forByteCount: bytes.count)) }
+        swap(&parser.entries, &entries)
+        defer { swap(&parser.entries, &entries) }
         parser.skipWhitespace()
         try parser.scanValue()
         parser.skipWhitespace()
@@ -48,10 +57,9 @@ struct StrictJSONParser: ~Copyable {
             throw JSONParseFailure(reason: "unexpected data after the JSON value at offset \(parser.index)")
         }
         if requireObject, parser.entries[0].kind != .object {
-            let view = parser.entries.withUnsafeBufferPointer { JSONTapeView(bytes: bytes, entries: $0).value(at: 0) }
-            throw JSONParseFailure(reason: "expected a JSON object, found \(view.typeName)")
+            let value = parser.entries.withUnsafeBufferPointer { JSONTapeView(bytes: bytes, entries: $0).value(at: 0) }
+            throw JSONParseFailure(reason: "expected a JSON object, found \(value.typeName)")
         }
-        return parser.entries
     }
 
     /// Parses a complete JSON text into a tree.
@@ -59,16 +67,18 @@ struct StrictJSONParser: ~Copyable {
         _ bytes: UnsafeBufferPointer<UInt8>,
         maximumDepth: Int = defaultMaximumDepth
     ) throws(JSONParseFailure) -> JSONValue {
-        let entries = try scan(bytes, maximumDepth: maximumDepth)
+        var entries: [TapeEntry] = []
+        try scan(bytes, maximumDepth: maximumDepth, into: &entries)
         return entries.withUnsafeBufferPointer { JSONTapeView(bytes: bytes, entries: $0).value(at: 0) }
     }
 
-    /// Parses a complete JSON text that must be an object.
+    /// Parses a complete JSON text that must be an object, scanning into `entries`.
     static func parseObject(
         _ bytes: UnsafeBufferPointer<UInt8>,
-        maximumDepth: Int = defaultMaximumDepth
+        maximumDepth: Int = defaultMaximumDepth,
+        entries: inout [TapeEntry]
     ) throws(JSONParseFailure) -> JSONObject {
-        let entries = try scan(bytes, requireObject: true, maximumDepth: maximumDepth)
+        try scan(bytes, requireObject: true, maximumDepth: maximumDepth, into: &entries)
         return entries.withUnsafeBufferPointer { JSONTapeView(bytes: bytes, entries: $0).object(at: 0) }
     }
 
@@ -190,7 +200,8 @@ struct StrictJSONParser: ~Copyable {
         entries.withUnsafeBufferPointer { entries in
             let view = JSONTapeView(bytes: bytes, entries: entries)
             if count < names.count {
-                let fingerprint = Self.fingerprint(view.decodedUTF8(of: name))
+                let fingerprint = view[name].hasEscapes
+                    ? Self.fingerprint(view.decodedUTF8(of: name)) : Self.fingerprint(view.rawBytes(of: name))
                 for position in 0..<count where names[position].0 == fingerprint {
                     if view.string(at: Int(names[position].1), equalsStringAt: name) { return true }
                 }
@@ -204,16 +215,28 @@ struct StrictJSONParser: ~Copyable {
         }
     }
 
-    /// FNV-1a over the name's decoded UTF-8 and its length: equal names have equal fingerprints.
-    private static func fingerprint(_ name: DecodedJSONString) -> UInt64 {
-        var name = name
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        var length: UInt64 = 0
-        while let byte = name.next() {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-            length &+= 1
+    /// A fingerprint of a name without escapes: its length with its first and last eight bytes. Equal
+    /// names have equal fingerprints; names of an object rarely share all three (and a shared one only
+    /// costs a comparison of the names).
+    private static func fingerprint(_ name: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let count = name.count
+        guard let base = name.baseAddress, count > 0 else { return 0 }
+        let raw = UnsafeRawPointer(base)
+        var head: UInt64 = 0, tail: UInt64 = 0
+        if count >= 8 {
+            head = raw.loadUnaligned(as: UInt64.self)
+            tail = raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        } else {
+            for offset in 0..<count { head = head << 8 | UInt64(name[offset]) }
         }
-        return hash ^ length << 56
+        return (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(count)
+    }
+
+    /// The same for a name with escapes, over its decoded UTF-8 (the same value as for its unescaped
+    /// spelling). Rare: the decoded name is built.
+    private static func fingerprint(_ name: DecodedJSONString) -> UInt64 {
+        let decoded = Array(IteratorSequence(name))
+        return decoded.withUnsafeBufferPointer { fingerprint($0) }
     }
 
     /// The decoded string at entry `entry`, for error messages.
@@ -301,6 +324,11 @@ struct StrictJSONParser: ~Copyable {
         var hasEscapes = false
         while index < bytes.count {
             let byte = bytes[index]
+            // Printable ASCII other than '"' and '\\' (nearly every byte of a token) needs no decision.
+            if byte &- 0x20 < 0x60, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+                index += 1
+                continue
+            }
             switch byte {
             case UInt8(ascii: "\""):
                 if !isASCII, !Self.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[start..<index])) {
