@@ -185,4 +185,35 @@ struct JSONTapeDifferentialTests {
         ]
         for bytes in cases { compare(bytes) }
     }
+
+    @Test("A verified response's lazy claims and introspection equal the eagerly parsed payload, from many tasks at once")
+    func lazyTreesOfAVerifiedResponse() async throws {
+        let at = Date(timeIntervalSince1970: TimeInterval(testTime))
+        let token = TokenMinter.response(key: TestKeys.rsa, algorithm: .rs256, issuedAt: testTime)
+        let payload = Array(TokenMinter.payload(issuedAt: testTime).utf8)
+        let expected = try payload.withUnsafeBufferPointer { try ReferenceJSONParser.parse($0) }
+        guard case .object(let claims) = expected, case .object(let introspection)? = claims["token_introspection"] else {
+            Issue.record("the minted payload is not an RFC 9701 claims set")
+            return
+        }
+        let response = try makeVerifier().verify(token, using: TestKeys.keySet, at: at)
+        // Cheap accessors read the tape and agree with the tree.
+        #expect(response.issuer == claims["iss"]?.stringValue)
+        #expect(response.audiences == stringOrStrings(claims["aud"]!))
+        #expect(response.issuedAt.timeIntervalSince1970 == claims["iat"]?.doubleValue)
+        #expect(response.introspection == (try TokenIntrospection(validating: introspection)))
+        // The first reads race: every task must see the same, complete trees.
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<16 {
+                group.addTask {
+                    JSONWriter.string(for: .object(response.claims)) == JSONWriter.string(for: expected)
+                        && response.introspection.json == introspection
+                }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(results.allSatisfy { $0 })
+        #expect(response.claims == claims)
+    }
 }
+
