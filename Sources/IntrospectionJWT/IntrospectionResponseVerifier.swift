@@ -57,18 +57,24 @@ public struct IntrospectionResponseVerifier: Sendable {
         let jws: CompactJWS
         let header: JOSEHeader
         let keyIDIsInvalid: Bool
+        /// Where the registered claims are on the payload's tape.
+        let claimEntries: ResponseClaims.Entries
     }
 
     /// Steps 1 and 2: structure and header.
     func parse(_ token: String) throws(IntrospectionJWTError) -> ParsedResponse {
         let jws = try CompactJWS.parse(token)
-        try ResponseClaims.checkTimeClaimTypes(jws.payload)
+        let claimEntries = try jws.payload.withView { (claims) throws(IntrospectionJWTError) -> ResponseClaims.Entries in
+            let entries = ResponseClaims.Entries(claims)
+            try ResponseClaims.checkTimeClaimTypes(claims, entries)
+            return entries
+        }
         let (header, keyIDIsInvalid) = try JOSEHeader.check(
             jws.header,
             allowedAlgorithms: policy.allowedAlgorithms,
             understoodCriticalParameters: policy.understoodCriticalHeaderParameters
         )
-        return ParsedResponse(jws: jws, header: header, keyIDIsInvalid: keyIDIsInvalid)
+        return ParsedResponse(jws: jws, header: header, keyIDIsInvalid: keyIDIsInvalid, claimEntries: claimEntries)
     }
 
     /// Steps 3 to 5: key, signature, claims.
@@ -77,17 +83,23 @@ public struct IntrospectionResponseVerifier: Sendable {
             of: parsed.jws, algorithm: parsed.header.algorithm, keyID: parsed.header.keyID,
             keyIDIsInvalid: parsed.keyIDIsInvalid, keys: keys
         )
-        let claims = parsed.jws.payload
-        try ResponseClaims.checkRequiredClaims(claims)
-        try ResponseClaims.checkIssuer(claims, expected: policy.issuer)
-        try ResponseClaims.checkAudience(claims, expected: policy.audiences)
-        try ResponseClaims.checkTimes(
-            claims,
-            at: time.timeIntervalSince1970,
-            maximumAge: policy.maximumAge.secondsValue,
-            clockSkew: policy.clockSkew.secondsValue
-        )
-        let introspection = try ResponseClaims.checkTokenIntrospection(claims)
-        return VerifiedIntrospectionResponse(header: parsed.header, claims: claims, introspection: introspection, verificationKey: key)
+        let introspection = try parsed.jws.payload.withView { (claims) throws(IntrospectionJWTError) -> Int in
+            let entries = parsed.claimEntries
+            try ResponseClaims.checkRequiredClaims(entries)
+            try ResponseClaims.checkIssuer(claims, entries, expected: policy.issuer)
+            try ResponseClaims.checkAudience(claims, entries, expected: policy.audiences)
+            try ResponseClaims.checkTimes(
+                claims, entries,
+                at: time.timeIntervalSince1970,
+                maximumAge: policy.maximumAge.secondsValue,
+                clockSkew: policy.clockSkew.secondsValue
+            )
+            return try ResponseClaims.checkTokenIntrospection(claims, entries)
+        }
+        // The tree of the claims is built only if a caller reads `claims` or `introspection.json`.
+        let payload = VerifiedPayload(tape: parsed.jws.payload)
+        return VerifiedIntrospectionResponse(
+            header: parsed.header, introspection: TokenIntrospection(checked: payload, object: introspection),
+            verificationKey: key, payload: payload)
     }
 }

@@ -1,92 +1,128 @@
 /// The checks on the top-level claims of an RFC 9701 response (RFC 9701 §5, RFC 7519 §4.1), one function
 /// per rule, run in the order of the error table: types, presence, issuer, audience, time, content.
+///
+/// They read the payload's tape in place (entry 0 is the claims object): strings are compared where they
+/// lie, escapes decoded only when present, and no `String` or tree is made unless a check fails.
 enum ResponseClaims {
-    /// The NumericDate claims whose type is checked with the structure (built once, not per token).
-    static let timeClaimNames = ["iat", "exp", "nbf"]
-    /// The claims RFC 9701 §5 requires.
-    static let requiredClaimNames = ["iss", "aud", "iat", "token_introspection"]
+    /// Where the registered claims are on the payload's tape (value entries), found in one pass over the
+    /// top-level members rather than one search per check.
+    struct Entries {
+        var iss: Int?, aud: Int?, iat: Int?, exp: Int?, nbf: Int?, tokenIntrospection: Int?
 
-    /// Top-level `iat`, `exp` and `nbf` must be JSON numbers (RFC 7519 §2, NumericDate). This is part of
-    /// the structural check, so it runs before the header and the signature.
-    static func checkTimeClaimTypes(_ claims: JSONObject) throws(IntrospectionJWTError) {
-        for name in timeClaimNames {
-            if let value = claims[name], value.doubleValue == nil {
-                throw .malformed("the claim \"\(name)\" is a \(value.typeName), not a number: \(quoted(value))")
+        init(_ claims: JSONTapeView) {
+            claims.forEachMember(ofObjectAt: 0) { name, value in
+                let member = TapeMember(view: claims, nameEntry: name)
+                switch member.nameUTF8Count {
+                case 3:
+                    if member.nameIs("iss") { iss = value }
+                    else if member.nameIs("aud") { aud = value }
+                    else if member.nameIs("iat") { iat = value }
+                    else if member.nameIs("exp") { exp = value }
+                    else if member.nameIs("nbf") { nbf = value }
+                case 19:
+                    if member.nameIs("token_introspection") { tokenIntrospection = value }
+                default:
+                    break
+                }
             }
         }
     }
 
-    /// `iss`, `aud`, `iat` and `token_introspection` must be present (RFC 9701 §5).
-    static func checkRequiredClaims(_ claims: JSONObject) throws(IntrospectionJWTError) {
-        for name in requiredClaimNames where claims[name] == nil {
-            throw .missingClaim("the response has no \"\(name)\" claim")
+    /// Top-level `iat`, `exp` and `nbf` must be JSON numbers (RFC 7519 §2, NumericDate). This is part of
+    /// the structural check, so it runs before the header and the signature.
+    static func checkTimeClaimTypes(_ claims: JSONTapeView, _ entries: Entries) throws(IntrospectionJWTError) {
+        func check(_ name: StaticString, _ entry: Int?) throws(IntrospectionJWTError) {
+            if let value = entry, claims[value].kind != .number {
+                throw .malformed("the claim \"\(name)\" is a \(claims[value].kind.typeName), not a number: \(quoted(claims.value(at: value)))")
+            }
         }
+        try check("iat", entries.iat)
+        try check("exp", entries.exp)
+        try check("nbf", entries.nbf)
+    }
+
+    /// `iss`, `aud`, `iat` and `token_introspection` must be present (RFC 9701 §5).
+    static func checkRequiredClaims(_ entries: Entries) throws(IntrospectionJWTError) {
+        let name: StaticString
+        if entries.iss == nil { name = "iss" }
+        else if entries.aud == nil { name = "aud" }
+        else if entries.iat == nil { name = "iat" }
+        else if entries.tokenIntrospection == nil { name = "token_introspection" }
+        else { return }
+        throw .missingClaim("the response has no \"\(name)\" claim")
     }
 
     /// `iss` must be a string exactly equal to the expected issuer (RFC 8414 §4: no normalisation).
-    static func checkIssuer(_ claims: JSONObject, expected: String) throws(IntrospectionJWTError) {
-        guard let value = claims["iss"] else { return }
-        guard case .string(let issuer) = value else {
-            throw .wrongIssuer("\"iss\" is a \(value.typeName), not a string: \(quoted(value))")
+    static func checkIssuer(_ claims: JSONTapeView, _ entries: Entries, expected: String) throws(IntrospectionJWTError) {
+        guard let value = entries.iss else { return }
+        guard claims[value].kind == .string else {
+            throw .wrongIssuer("\"iss\" is a \(claims[value].kind.typeName), not a string: \(quoted(claims.value(at: value)))")
         }
-        guard issuer.hasSameCodePoints(as: expected) else {
-            throw .wrongIssuer("\"iss\" is \(quoted(issuer)); expected \(quoted(expected))")
+        guard claims.string(at: value, equals: expected) else {
+            throw .wrongIssuer("\"iss\" is \(quoted(claims.string(at: value))); expected \(quoted(expected))")
         }
     }
 
     /// `aud`, a string or an array of strings, must contain one of the expected audiences.
-    static func checkAudience(_ claims: JSONObject, expected: [String]) throws(IntrospectionJWTError) {
-        guard let value = claims["aud"] else { return }
-        guard isStringOrStrings(value) else {
-            throw .wrongAudience("\"aud\" is neither a string nor an array of strings: \(quoted(value))")
+    static func checkAudience(_ claims: JSONTapeView, _ entries: Entries, expected: [String]) throws(IntrospectionJWTError) {
+        guard let value = entries.aud else { return }
+        guard claims.isStringOrStrings(at: value) else {
+            throw .wrongAudience("\"aud\" is neither a string nor an array of strings: \(quoted(claims.value(at: value)))")
         }
-        func isExpected(_ audience: JSONValue) -> Bool {
-            guard case .string(let audience) = audience else { return false }
-            return expected.contains { $0.hasSameCodePoints(as: audience) }
+        func isExpected(_ audience: Int) -> Bool {
+            expected.contains { claims.string(at: audience, equals: $0) }
         }
-        let matches: Bool
-        switch value {
-        case .array(let elements): matches = elements.contains(where: isExpected)
-        default: matches = isExpected(value)
+        var matches = false
+        if claims[value].kind == .array {
+            claims.forEachElement(ofArrayAt: value) { element in
+                if !matches, isExpected(element) { matches = true }
+            }
+        } else {
+            matches = isExpected(value)
         }
         guard matches else {
-            throw .wrongAudience("\"aud\" \(quoted(value)) contains none of the expected audiences \(quoted(.array(expected.map(JSONValue.string))))")
+            throw .wrongAudience("\"aud\" \(quoted(claims.value(at: value))) contains none of the expected audiences \(quoted(.array(expected.map(JSONValue.string))))")
         }
     }
 
     /// `iat` not in the future and not older than the maximum age; `nbf` reached; `exp` not passed
     /// (RFC 7519 §4.1.4-4.1.6), all with the clock skew. `at` is in seconds since the epoch.
-    static func checkTimes(_ claims: JSONObject, at: Double, maximumAge: Double, clockSkew: Double) throws(IntrospectionJWTError) {
-        let issuedAt = claims["iat"]?.doubleValue
-        let notBefore = claims["nbf"]?.doubleValue
-        let expiration = claims["exp"]?.doubleValue
+    static func checkTimes(
+        _ claims: JSONTapeView, _ entries: Entries, at: Double, maximumAge: Double, clockSkew: Double
+    ) throws(IntrospectionJWTError) {
+        let iat = entries.iat, nbf = entries.nbf, exp = entries.exp
+        let issuedAt = iat.flatMap(claims.double(at:))
+        let notBefore = nbf.flatMap(claims.double(at:))
+        let expiration = exp.flatMap(claims.double(at:))
+        func claim(_ entry: Int?) -> String {
+            entry.map { quoted(claims.value(at: $0)) } ?? "?"
+        }
         if let issuedAt, issuedAt > at + clockSkew {
-            throw .notYetValid("\"iat\" \(seconds(claims["iat"])) is later than the verification time \(seconds(at)) plus \(seconds(clockSkew)) s of clock skew")
+            throw .notYetValid("\"iat\" \(claim(iat)) is later than the verification time \(seconds(at)) plus \(seconds(clockSkew)) s of clock skew")
         }
         if let notBefore, notBefore > at + clockSkew {
-            throw .notYetValid("\"nbf\" \(seconds(claims["nbf"])) is later than the verification time \(seconds(at)) plus \(seconds(clockSkew)) s of clock skew")
+            throw .notYetValid("\"nbf\" \(claim(nbf)) is later than the verification time \(seconds(at)) plus \(seconds(clockSkew)) s of clock skew")
         }
         if let issuedAt, issuedAt < at - maximumAge - clockSkew {
-            throw .expired("\"iat\" \(seconds(claims["iat"])) is more than \(seconds(maximumAge)) s (plus \(seconds(clockSkew)) s of clock skew) before the verification time \(seconds(at))")
+            throw .expired("\"iat\" \(claim(iat)) is more than \(seconds(maximumAge)) s (plus \(seconds(clockSkew)) s of clock skew) before the verification time \(seconds(at))")
         }
         if let expiration, expiration <= at - clockSkew {
-            throw .expired("\"exp\" \(seconds(claims["exp"])) is at or before the verification time \(seconds(at)) minus \(seconds(clockSkew)) s of clock skew")
+            throw .expired("\"exp\" \(claim(exp)) is at or before the verification time \(seconds(at)) minus \(seconds(clockSkew)) s of clock skew")
         }
     }
 
-    /// `token_introspection` must be an RFC 7662 response object (RFC 9701 §5).
-    static func checkTokenIntrospection(_ claims: JSONObject) throws(IntrospectionJWTError) -> TokenIntrospection {
-        guard let value = claims["token_introspection"] else {
+    /// `token_introspection` must be an RFC 7662 response object (RFC 9701 §5); returns its tape entry.
+    static func checkTokenIntrospection(_ claims: JSONTapeView, _ entries: Entries) throws(IntrospectionJWTError) -> Int {
+        guard let value = entries.tokenIntrospection else {
             throw .missingClaim("the response has no \"token_introspection\" claim")
         }
-        guard case .object(let object) = value else {
-            throw .invalidIntrospection("\"token_introspection\" is a \(value.typeName), not an object")
+        guard claims[value].kind == .object else {
+            throw .invalidIntrospection("\"token_introspection\" is a \(claims[value].kind.typeName), not an object")
         }
-        return try TokenIntrospection(validating: object)
-    }
-
-    private static func seconds(_ value: JSONValue?) -> String {
-        value.map { quoted($0) } ?? "?"
+        try IntrospectionTypeCheck.check { (body: (TapeMember) -> Void) in
+            claims.forEachMember(ofObjectAt: value) { name, _ in body(TapeMember(view: claims, nameEntry: name)) }
+        }
+        return value
     }
 
     private static func seconds(_ value: Double) -> String {

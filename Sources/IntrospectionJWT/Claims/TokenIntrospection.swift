@@ -3,78 +3,80 @@ public import Foundation
 /// The RFC 7662 §2.2 introspection data: the `token_introspection` member of an RFC 9701 response, or a
 /// plain JSON introspection response. Members describe the introspected token, not the response.
 public struct TokenIntrospection: Sendable, Equatable {
-    /// Every member as received, including service-specific ones.
-    public let json: JSONObject
+    /// Where the members are: a tree given by a caller, or the tape of a verified payload, from which the
+    /// tree is built on first access (``json``) and single members are read in place.
+    private enum Backing: Sendable {
+        case tree(JSONObject)
+        case tape(VerifiedPayload, object: Int)
+    }
 
-    /// The RFC 7662 members that must be strings.
-    static let stringMembers = ["scope", "client_id", "username", "token_type", "sub", "iss", "jti"]
-    /// The RFC 7662 members that must be numbers (NumericDate seconds).
-    static let numberMembers = ["exp", "iat", "nbf"]
+    private let backing: Backing
+
+    /// Every member as received, including service-specific ones.
+    public var json: JSONObject {
+        switch backing {
+        case .tree(let object): object
+        case .tape(let payload, let object): payload.object(at: object)
+        }
+    }
 
     /// Checks the RFC 7662 types: `active` is a boolean; `scope`, `client_id`, `username`, `token_type`,
     /// `sub`, `iss` and `jti` are strings; `exp`, `iat` and `nbf` are numbers; `aud` is a string or an array
     /// of strings. Throws ``IntrospectionJWTError/Code/invalidIntrospection`` otherwise.
     public init(validating json: JSONObject) throws(IntrospectionJWTError) {
-        // One pass over the members finds the RFC 7662 ones (no lookup per name); a member of the wrong
-        // type is then reported in the fixed order of the checks below, whatever the member order.
-        var active: JSONValue? = nil
-        var wrongString: (rank: Int, member: JSONObject.Member)? = nil
-        var wrongNumber: (rank: Int, member: JSONObject.Member)? = nil
-        var audience: JSONValue? = nil
-        for member in json.members {
-            let name = member.name
-            switch name.utf8.count {
-            case 6 where name.hasSameCodePoints(as: "active"):
-                active = member.value
-            case 3 where name.hasSameCodePoints(as: "aud"):
-                audience = member.value
-            default:
-                if let rank = Self.rank(of: name, in: Self.stringMembers) {
-                    if case .string = member.value { continue }
-                    if rank < wrongString?.rank ?? .max { wrongString = (rank, member) }
-                } else if let rank = Self.rank(of: name, in: Self.numberMembers) {
-                    if case .number = member.value { continue }
-                    if rank < wrongNumber?.rank ?? .max { wrongNumber = (rank, member) }
-                }
-            }
+        try IntrospectionTypeCheck.check { (body: (JSONObject.Member) -> Void) in
+            for member in json.members { body(member) }
         }
-        guard let active else { throw .invalidIntrospection("token_introspection has no \"active\" member") }
-        guard case .bool = active else {
-            throw .invalidIntrospection("\"active\" is a \(active.typeName), not a boolean: \(quoted(active))")
-        }
-        if let (_, member) = wrongString {
-            throw .invalidIntrospection("\"\(member.name)\" is a \(member.value.typeName), not a string: \(quoted(member.value))")
-        }
-        if let (_, member) = wrongNumber {
-            throw .invalidIntrospection("\"\(member.name)\" is a \(member.value.typeName), not a number: \(quoted(member.value))")
-        }
-        if let audience, !isStringOrStrings(audience) {
-            throw .invalidIntrospection("\"aud\" is neither a string nor an array of strings: \(quoted(audience))")
-        }
-        self.json = json
+        self.backing = .tree(json)
     }
 
-    /// The position of `name` in `names` (code-point comparison), or nil.
-    private static func rank(of name: String, in names: [String]) -> Int? {
-        for (rank, candidate) in names.enumerated() where candidate.hasSameCodePoints(as: name) { return rank }
-        return nil
+    /// The object at tape entry `object` of a verified payload, whose types
+    /// ``IntrospectionTypeCheck/check(_:)`` has already checked.
+    init(checked payload: VerifiedPayload, object: Int) {
+        self.backing = .tape(payload, object: object)
     }
 
     /// The value of any member, by exact name.
-    public subscript(member: String) -> JSONValue? { json[member] }
+    public subscript(member: String) -> JSONValue? {
+        switch backing {
+        case .tree(let object): object[member]
+        case .tape(let payload, let object): payload.value(of: member, inObjectAt: object)
+        }
+    }
+
+    /// Equal when the members are equal (``JSONObject``'s equality), however they are held.
+    public static func == (lhs: TokenIntrospection, rhs: TokenIntrospection) -> Bool {
+        lhs.json == rhs.json
+    }
+
+    /// The value of a member named by a constant; read in place when on a tape.
+    private func member<R>(_ name: StaticString, _ read: (JSONValue) -> R?, inPlace: (JSONTapeView, Int) -> R?) -> R? {
+        switch backing {
+        case .tree(let object):
+            return object.members.first { $0.nameIs(name) }.flatMap { read($0.value) }
+        case .tape(let payload, let object):
+            return payload.read(name, inObjectAt: object, inPlace)
+        }
+    }
+
+    private func string(_ name: StaticString) -> String? {
+        member(name, { $0.stringValue }, inPlace: { view, entry in view[entry].kind == .string ? view.string(at: entry) : nil })
+    }
 
     /// `active`: whether the token is active.
-    public var isActive: Bool { json["active"]?.boolValue ?? false }
+    public var isActive: Bool {
+        member("active", { $0.boolValue }, inPlace: { view, entry in view[entry].kind == .true }) ?? false
+    }
     /// `scope`, split at spaces; empty when absent.
     public var scopes: [String] {
-        json["scope"]?.stringValue?.split(separator: " ", omittingEmptySubsequences: true).map(String.init) ?? []
+        string("scope")?.split(separator: " ", omittingEmptySubsequences: true).map(String.init) ?? []
     }
     /// `client_id`.
-    public var clientID: String? { json["client_id"]?.stringValue }
+    public var clientID: String? { string("client_id") }
     /// `username`.
-    public var username: String? { json["username"]?.stringValue }
+    public var username: String? { string("username") }
     /// `token_type`.
-    public var tokenType: String? { json["token_type"]?.stringValue }
+    public var tokenType: String? { string("token_type") }
     /// `exp`: when the token expires.
     public var expiration: Date? { date("exp") }
     /// `iat`: when the token was issued.
@@ -82,21 +84,21 @@ public struct TokenIntrospection: Sendable, Equatable {
     /// `nbf`: when the token becomes valid.
     public var notBefore: Date? { date("nbf") }
     /// `sub`.
-    public var subject: String? { json["sub"]?.stringValue }
+    public var subject: String? { string("sub") }
     /// `aud`, as a list; empty when absent.
-    public var audiences: [String] { json["aud"].flatMap(stringOrStrings) ?? [] }
+    public var audiences: [String] { member("aud", stringOrStrings, inPlace: { $0.strings(at: $1) }) ?? [] }
     /// `iss`: the issuer of the token.
-    public var issuer: String? { json["iss"]?.stringValue }
+    public var issuer: String? { string("iss") }
     /// `jti`.
-    public var jwtID: String? { json["jti"]?.stringValue }
+    public var jwtID: String? { string("jti") }
 
     /// Whether `scope` holds `scope` (exact match of one space-separated entry).
     public func hasScope(_ scope: String) -> Bool {
         scopes.contains { $0.hasSameCodePoints(as: scope) }
     }
 
-    private func date(_ name: String) -> Date? {
-        json[name]?.doubleValue.map { Date(timeIntervalSince1970: $0) }
+    private func date(_ name: StaticString) -> Date? {
+        member(name, { $0.doubleValue }, inPlace: { $0.double(at: $1) }).map { Date(timeIntervalSince1970: $0) }
     }
 }
 

@@ -1,3 +1,5 @@
+internal import Foundation  // memchr
+
 /// A JWS in compact serialization (RFC 7515 §7.1), parsed strictly but not yet verified.
 struct CompactJWS: Sendable {
     /// Tokens longer than this are refused before any decoding (64 KiB).
@@ -9,8 +11,9 @@ struct CompactJWS: Sendable {
     let signingInputByteCount: Int
     /// The protected header.
     let header: JSONObject
-    /// The payload, which for a JWT is the claims set (empty when parsed as opaque bytes).
-    let payload: JSONObject
+    /// The payload, which for a JWT is the claims set, as its decoded bytes and tape (an empty object when
+    /// parsed as opaque bytes): the claims are checked in place, without a tree.
+    let payload: JSONTape
     /// The decoded signature (possibly empty).
     let signature: [UInt8]
 
@@ -30,14 +33,20 @@ struct CompactJWS: Sendable {
         guard byteCount <= maximumTokenByteCount else {
             throw .malformed("the token is \(byteCount) bytes long, over the limit of \(maximumTokenByteCount)")
         }
-        typealias Parts = (header: JSONObject, payload: JSONObject, signature: [UInt8], signingInputByteCount: Int)
+        typealias Parts = (header: JSONObject, payload: JSONTape, signature: [UInt8], signingInputByteCount: Int)
         let parsed = token.withUTF8 { buffer in Result { () throws(IntrospectionJWTError) -> Parts in
-            // The positions of the first two dots, and how many dots there are (up to 5).
+            // The positions of the first two dots, and how many dots there are (up to 5); memchr, not a
+            // loop over every byte: the token is over a kilobyte of base64url.
             var firstDot = -1, secondDot = -1, dots = 0
-            for offset in 0..<buffer.count where buffer[offset] == UInt8(ascii: ".") {
-                dots += 1
-                if dots == 1 { firstDot = offset } else if dots == 2 { secondDot = offset }
-                if dots > 4 { break }
+            if let base = buffer.baseAddress {
+                var offset = 0
+                while dots <= 4, offset < buffer.count,
+                    let found = memchr(base + offset, Int32(UInt8(ascii: ".")), buffer.count - offset) {
+                    let position = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                    dots += 1
+                    if dots == 1 { firstDot = position } else if dots == 2 { secondDot = position }
+                    offset = position + 1
+                }
             }
             guard dots == 2 else {
                 let parts = dots + 1
@@ -50,16 +59,19 @@ struct CompactJWS: Sendable {
             let payloadPart = UnsafeBufferPointer(rebasing: buffer[(firstDot + 1)..<secondDot])
             let signaturePart = UnsafeBufferPointer(rebasing: buffer[(secondDot + 1)...])
 
-            let header = try decodeJSONObject(headerPart, name: "header")
-            let payload: JSONObject
+            // One tape array serves the header (scanned, turned into a tree, emptied) and then the payload.
+            var entries: [TapeEntry] = []
+            entries.reserveCapacity(StrictJSONParser.estimatedEntryCount(forByteCount: payloadPart.count))
+            let header = try decodeJSONObject(headerPart, name: "header", entries: &entries)
+            let payload: JSONTape
             switch payloadKind {
             case .jsonObject:
-                payload = try decodeJSONObject(payloadPart, name: "payload")
+                payload = try decodeJSONTape(payloadPart, entries: &entries)
             case .opaque:
                 guard Base64URL.decode(payloadPart) != nil else {
                     throw .malformed("the payload is not valid unpadded base64url")
                 }
-                payload = JSONObject(members: [])
+                payload = .emptyObject
             }
             guard let signature = Base64URL.decode(signaturePart) else {
                 throw .malformed("the signature is not valid unpadded base64url")
@@ -75,7 +87,8 @@ struct CompactJWS: Sendable {
 
     private static func decodeJSONObject(
         _ part: UnsafeBufferPointer<UInt8>,
-        name: String
+        name: String,
+        entries: inout [TapeEntry]
     ) throws(IntrospectionJWTError) -> JSONObject {
         guard let capacity = Base64URL.decodedByteCount(part.count) else {
             throw .malformed("the \(name) is not valid unpadded base64url")
@@ -85,12 +98,24 @@ struct CompactJWS: Sendable {
                 return .failure(.malformed("the \(name) is not valid unpadded base64url"))
             }
             do throws(JSONParseFailure) {
-                return .success(try StrictJSONParser.parseObject(UnsafeBufferPointer(rebasing: buffer[0..<count])))
+                return .success(try StrictJSONParser.parseObject(UnsafeBufferPointer(rebasing: buffer[0..<count]), entries: &entries))
             } catch {
                 return .failure(.malformed("the \(name) is not a valid JSON object: \(error.reason)"))
             }
         }
         return try result.get()
+    }
+
+    /// Decodes the payload into one array, kept with its tape: two allocations for the whole claims set.
+    private static func decodeJSONTape(_ part: UnsafeBufferPointer<UInt8>, entries: inout [TapeEntry]) throws(IntrospectionJWTError) -> JSONTape {
+        guard let bytes = Base64URL.decode(part) else {
+            throw .malformed("the payload is not valid unpadded base64url")
+        }
+        do throws(JSONParseFailure) {
+            return try JSONTape(object: bytes, reusing: &entries)
+        } catch {
+            throw .malformed("the payload is not a valid JSON object: \(error.reason)")
+        }
     }
 
     /// Calls `body` with the exact ASCII bytes that were signed.

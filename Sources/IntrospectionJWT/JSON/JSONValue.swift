@@ -1,3 +1,5 @@
+internal import Foundation  // memcmp
+
 /// A JSON value as the strict parser read it.
 ///
 /// Strings compare by Unicode code points (never by canonical equivalence, which Swift's `String`
@@ -156,7 +158,6 @@ extension String {
     ///
     /// On the hot path (member lookups, duplicate checks): the lengths are compared first, then the
     /// contiguous UTF-8 of native strings byte by byte; only bridged strings take the generic route.
-    @inlinable
     func hasSameCodePoints(as other: String) -> Bool {
         let lhs = utf8, rhs = other.utf8
         guard lhs.count == rhs.count else { return false }
@@ -174,11 +175,27 @@ extension String {
     }
 }
 
-/// Whether two buffers of the same length hold the same bytes.
-@inlinable
+/// Whether two buffers hold the same bytes.
+///
+/// Member names and claim values are mostly short: they are compared eight bytes at a time in place
+/// (a call to `memcmp` costs more than the comparison); long ones go to `memcmp`.
 func sameBytes(_ lhs: UnsafeBufferPointer<UInt8>, _ rhs: UnsafeBufferPointer<UInt8>) -> Bool {
-    guard lhs.count == rhs.count else { return false }
-    for index in 0..<lhs.count where lhs[index] != rhs[index] { return false }
+    let count = lhs.count
+    guard count == rhs.count else { return false }
+    guard let left = lhs.baseAddress, let right = rhs.baseAddress else { return true }  // both empty
+    if count > 32 { return memcmp(left, right, count) == 0 }
+    let a = UnsafeRawPointer(left), b = UnsafeRawPointer(right)
+    var offset = 0
+    while offset + 8 <= count {
+        if a.loadUnaligned(fromByteOffset: offset, as: UInt64.self) != b.loadUnaligned(fromByteOffset: offset, as: UInt64.self) {
+            return false
+        }
+        offset += 8
+    }
+    while offset < count {
+        if left[offset] != right[offset] { return false }
+        offset += 1
+    }
     return true
 }
 
@@ -190,6 +207,19 @@ extension JSONValue {
             self = try StrictJSONParser.parse(bytes)
         } catch {
             throw .malformed("not valid JSON: \(error.reason)")
+        }
+    }
+}
+
+/// A string hashed and compared by its UTF-8 code units (no Unicode normalisation).
+struct CodePoints: Hashable {
+    let string: String
+    init(_ string: String) { self.string = string }
+    static func == (lhs: CodePoints, rhs: CodePoints) -> Bool { lhs.string.hasSameCodePoints(as: rhs.string) }
+    func hash(into hasher: inout Hasher) {
+        let hashed: Void? = string.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        if hashed == nil {
+            Array(string.utf8).withUnsafeBytes { hasher.combine(bytes: $0) }  // the same hash as above
         }
     }
 }

@@ -9,8 +9,12 @@ struct JSONParseFailure: Error, Sendable, CustomStringConvertible {
     var description: String { reason }
 }
 
-/// A strict RFC 8259 parser: UTF-8 only, unique member names at every depth (compared by code point),
+/// A strict RFC 8259 scanner: UTF-8 only, unique member names at every depth (compared by code point),
 /// no trailing data, no lone surrogates, a bounded nesting depth.
+///
+/// It validates the text in one pass and records a flat tape (``TapeEntry``) instead of a tree: the
+/// verifier checks claims on the tape in place, and the ``JSONValue`` trees of every other caller are
+/// built from the tape (``JSONTapeView/value(at:)``), so there is one grammar for both.
 struct StrictJSONParser: ~Copyable {
     /// The deepest nesting accepted: the outermost container counts as depth 1.
     static let defaultMaximumDepth = 32
@@ -19,37 +23,63 @@ struct StrictJSONParser: ~Copyable {
     private var index = 0
     private var depth = 0
     private let maximumDepth: Int
+    private var entries: [TapeEntry] = []
 
     private init(bytes: UnsafeBufferPointer<UInt8>, maximumDepth: Int) {
         self.bytes = bytes
         self.maximumDepth = maximumDepth
     }
 
-    /// Parses a complete JSON text.
-    static func parse(
+    /// A capacity for the tape of a text of `byteCount` bytes that rarely needs to grow (every entry takes
+    /// at least one byte of text; in claims sets a member name and its value take twenty or more).
+    static func estimatedEntryCount(forByteCount byteCount: Int) -> Int {
+        min(byteCount, byteCount / 8 + 16)
+    }
+
+    /// Scans a complete JSON text into `entries` (emptied first; entry 0 is the outermost value).
+    static func scan(
         _ bytes: UnsafeBufferPointer<UInt8>,
-        maximumDepth: Int = defaultMaximumDepth
-    ) throws(JSONParseFailure) -> JSONValue {
+        requireObject: Bool = false,
+        maximumDepth: Int = defaultMaximumDepth,
+        into entries: inout [TapeEntry]
+    ) throws(JSONParseFailure) {
+        // Offsets are kept in 32 bits; a JSON text of 4 GiB is refused as a whole.
+        guard bytes.count < Int(UInt32.max) else { throw JSONParseFailure(reason: "JSON text longer than 4 GiB") }
         var parser = StrictJSONParser(bytes: bytes, maximumDepth: maximumDepth)
+        entries.removeAll(keepingCapacity: true)
+        if entries.capacity == 0 { entries.reserveCapacity(estimatedEntryCount(forByteCount: bytes.count)) }
+        swap(&parser.entries, &entries)
+        defer { swap(&parser.entries, &entries) }
         parser.skipWhitespace()
-        let value = try parser.parseValue()
+        try parser.scanValue()
         parser.skipWhitespace()
         guard parser.index == bytes.count else {
             throw JSONParseFailure(reason: "unexpected data after the JSON value at offset \(parser.index)")
         }
-        return value
-    }
-
-    /// Parses a complete JSON text that must be an object.
-    static func parseObject(
-        _ bytes: UnsafeBufferPointer<UInt8>,
-        maximumDepth: Int = defaultMaximumDepth
-    ) throws(JSONParseFailure) -> JSONObject {
-        let value = try parse(bytes, maximumDepth: maximumDepth)
-        guard case .object(let object) = value else {
+        if requireObject, parser.entries[0].kind != .object {
+            let value = parser.entries.withUnsafeBufferPointer { JSONTapeView(bytes: bytes, entries: $0).value(at: 0) }
             throw JSONParseFailure(reason: "expected a JSON object, found \(value.typeName)")
         }
-        return object
+    }
+
+    /// Parses a complete JSON text into a tree.
+    static func parse(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        maximumDepth: Int = defaultMaximumDepth
+    ) throws(JSONParseFailure) -> JSONValue {
+        var entries: [TapeEntry] = []
+        try scan(bytes, maximumDepth: maximumDepth, into: &entries)
+        return entries.withUnsafeBufferPointer { JSONTapeView(bytes: bytes, entries: $0).value(at: 0) }
+    }
+
+    /// Parses a complete JSON text that must be an object, scanning into `entries`.
+    static func parseObject(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        maximumDepth: Int = defaultMaximumDepth,
+        entries: inout [TapeEntry]
+    ) throws(JSONParseFailure) -> JSONObject {
+        try scan(bytes, requireObject: true, maximumDepth: maximumDepth, into: &entries)
+        return entries.withUnsafeBufferPointer { JSONTapeView(bytes: bytes, entries: $0).object(at: 0) }
     }
 
     /// Parses a complete JSON text held in any byte collection.
@@ -69,139 +99,169 @@ struct StrictJSONParser: ~Copyable {
 
     // MARK: - Values
 
-    private mutating func parseValue() throws(JSONParseFailure) -> JSONValue {
+    private mutating func scanValue() throws(JSONParseFailure) {
         guard index < bytes.count else { throw JSONParseFailure(reason: "unexpected end of JSON text") }
+        let start = index
         switch bytes[index] {
-        case UInt8(ascii: "{"): return .object(try parseObjectValue())
-        case UInt8(ascii: "["): return .array(try parseArray())
-        case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        case UInt8(ascii: "{"): try scanObject()
+        case UInt8(ascii: "["): try scanArray()
+        case UInt8(ascii: "\""): try scanString()
+        case UInt8(ascii: "t"): try expectLiteral("true"); appendScalar(.true, from: start)
+        case UInt8(ascii: "f"): try expectLiteral("false"); appendScalar(.false, from: start)
+        case UInt8(ascii: "n"): try expectLiteral("null"); appendScalar(.null, from: start)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try scanNumber(); appendScalar(.number, from: start)
         default:
             throw JSONParseFailure(reason: "unexpected byte 0x\(String(bytes[index], radix: 16)) at offset \(index)")
         }
     }
 
-    private mutating func enterContainer() throws(JSONParseFailure) {
+    private mutating func appendScalar(_ kind: TapeEntry.Kind, from start: Int, hasEscapes: Bool = false) {
+        entries.append(TapeEntry(
+            kind: kind, hasEscapes: hasEscapes, start: UInt32(start), end: UInt32(index), next: UInt32(entries.count + 1)))
+    }
+
+    /// Appends a container's entry; ``closeContainer(_:count:)`` fills in its count and extent.
+    private mutating func openContainer(_ kind: TapeEntry.Kind) throws(JSONParseFailure) -> Int {
         depth += 1
         guard depth <= maximumDepth else {
             throw JSONParseFailure(reason: "JSON nested deeper than \(maximumDepth) levels")
         }
+        entries.append(TapeEntry(kind: kind, hasEscapes: false, start: UInt32(index), end: 0, next: 0))
+        index += 1  // { or [
+        return entries.count - 1
+    }
+
+    private mutating func closeContainer(_ entry: Int, count: Int) {
+        index += 1  // } or ]
+        depth -= 1
+        entries[entry].end = UInt32(count)
+        entries[entry].next = UInt32(entries.count)
     }
 
     /// Objects up to this many members check duplicate names linearly, by fingerprint first.
     private static let linearDuplicateCheckLimit = 48
 
-    private mutating func parseObjectValue() throws(JSONParseFailure) -> JSONObject {
-        try enterContainer()
-        index += 1  // {
+    private mutating func scanObject() throws(JSONParseFailure) {
+        let entry = try openContainer(.object)
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
-            index += 1
-            depth -= 1
-            return JSONObject(members: [])
+            closeContainer(entry, count: 0)
+            return
         }
-        // The names' fingerprints live on the stack: no allocation for the duplicate check.
-        let result = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: Self.linearDuplicateCheckLimit) { fingerprints in
-            Result { () throws(JSONParseFailure) -> JSONObject in try parseMembers(fingerprints: fingerprints) }
+        // The names' fingerprints and entries live on the stack: no allocation for the duplicate check.
+        let result = withUnsafeTemporaryAllocation(of: (UInt64, UInt32).self, capacity: Self.linearDuplicateCheckLimit) { names in
+            Result { () throws(JSONParseFailure) in try scanMembers(of: entry, names: names) }
         }
-        return try result.get()
+        try result.get()
     }
 
-    private mutating func parseMembers(fingerprints: UnsafeMutableBufferPointer<UInt64>) throws(JSONParseFailure) -> JSONObject {
-        var members: [JSONObject.Member] = []
-        members.reserveCapacity(8)  // one allocation for a typical object, not one per doubling
-        var nameIndex: Set<CodePoints>? = nil
+    private mutating func scanMembers(of object: Int, names: UnsafeMutableBufferPointer<(UInt64, UInt32)>) throws(JSONParseFailure) {
+        var count = 0
+        var nameIndex: Set<[UInt8]>? = nil
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else {
                 throw JSONParseFailure(reason: "expected a member name at offset \(index)")
             }
-            let name = try parseString()
-            if isDuplicate(name, among: members, fingerprints: fingerprints, index: &nameIndex) {
-                throw JSONParseFailure(reason: "duplicate member name \"\(name)\"")
+            let name = entries.count
+            try scanString()
+            if isDuplicate(name, count: count, names: names, index: &nameIndex) {
+                throw JSONParseFailure(reason: "duplicate member name \"\(string(at: name))\"")
             }
             skipWhitespace()
             guard peek() == UInt8(ascii: ":") else {
-                throw JSONParseFailure(reason: "expected ':' after member name \"\(name)\"")
+                throw JSONParseFailure(reason: "expected ':' after member name \"\(string(at: name))\"")
             }
             index += 1
             skipWhitespace()
-            let value = try parseValue()
-            members.append(JSONObject.Member(name: name, value: value))
+            try scanValue()
+            count += 1
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): index += 1
             case UInt8(ascii: "}"):
-                index += 1
-                depth -= 1
-                return JSONObject(members: members)
+                closeContainer(object, count: count)
+                return
             default: throw JSONParseFailure(reason: "expected ',' or '}' at offset \(index)")
             }
         }
     }
 
     /// Small objects are searched linearly, comparing a 64-bit fingerprint of each name before the name
-    /// itself; past a few dozen members a hash set of the names takes over, so that a hostile object
-    /// with thousands of members costs linear time, not quadratic. Records `name`'s fingerprint.
+    /// itself (in place, escapes decoded on the fly); past a few dozen members a hash set of the decoded
+    /// names takes over, so that a hostile object with thousands of members costs linear time, not
+    /// quadratic. Records the name at entry `name` as the object's `count`-th.
     private func isDuplicate(
-        _ name: String,
-        among members: [JSONObject.Member],
-        fingerprints: UnsafeMutableBufferPointer<UInt64>,
-        index: inout Set<CodePoints>?
+        _ name: Int,
+        count: Int,
+        names: UnsafeMutableBufferPointer<(UInt64, UInt32)>,
+        index: inout Set<[UInt8]>?
     ) -> Bool {
-        let count = members.count
-        if count < fingerprints.count {
-            let fingerprint = Self.fingerprint(name)
-            for position in 0..<count where fingerprints[position] == fingerprint {
-                if members[position].name.hasSameCodePoints(as: name) { return true }
+        entries.withUnsafeBufferPointer { entries in
+            let view = JSONTapeView(bytes: bytes, entries: entries)
+            if count < names.count {
+                let fingerprint = view[name].hasEscapes
+                    ? Self.fingerprint(view.decodedUTF8(of: name)) : Self.fingerprint(view.rawBytes(of: name))
+                for position in 0..<count where names[position].0 == fingerprint {
+                    if view.string(at: Int(names[position].1), equalsStringAt: name) { return true }
+                }
+                names[count] = (fingerprint, UInt32(name))
+                return false
             }
-            fingerprints[count] = fingerprint
-            return false
+            if index == nil {
+                index = Set(names.map { Array(IteratorSequence(view.decodedUTF8(of: Int($0.1)))) })
+            }
+            return !index!.insert(Array(IteratorSequence(view.decodedUTF8(of: name)))).inserted
         }
-        if index == nil {
-            index = Set(members.map { CodePoints($0.name) })
-        }
-        return !index!.insert(CodePoints(name)).inserted
     }
 
-    /// FNV-1a over the name's UTF-8 and its length: equal names have equal fingerprints.
-    private static func fingerprint(_ name: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ byte: UInt8) {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+    /// A fingerprint of a name without escapes: its length with its first and last eight bytes. Equal
+    /// names have equal fingerprints; names of an object rarely share all three (and a shared one only
+    /// costs a comparison of the names).
+    private static func fingerprint(_ name: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let count = name.count
+        guard let base = name.baseAddress, count > 0 else { return 0 }
+        let raw = UnsafeRawPointer(base)
+        var head: UInt64 = 0, tail: UInt64 = 0
+        if count >= 8 {
+            head = raw.loadUnaligned(as: UInt64.self)
+            tail = raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        } else {
+            for offset in 0..<count { head = head << 8 | UInt64(name[offset]) }
         }
-        let done: Void? = name.utf8.withContiguousStorageIfAvailable { bytes in
-            for byte in bytes { mix(byte) }
-        }
-        if done == nil {
-            for byte in name.utf8 { mix(byte) }
-        }
-        return hash ^ UInt64(name.utf8.count) << 56
+        return (head &* 0x9E37_79B9_7F4A_7C15) ^ (tail &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(count)
     }
 
-    private mutating func parseArray() throws(JSONParseFailure) -> [JSONValue] {
-        try enterContainer()
-        index += 1  // [
-        var elements: [JSONValue] = []
+    /// The same for a name with escapes, over its decoded UTF-8 (the same value as for its unescaped
+    /// spelling). Rare: the decoded name is built.
+    private static func fingerprint(_ name: DecodedJSONString) -> UInt64 {
+        let decoded = Array(IteratorSequence(name))
+        return decoded.withUnsafeBufferPointer { fingerprint($0) }
+    }
+
+    /// The decoded string at entry `entry`, for error messages.
+    private func string(at entry: Int) -> String {
+        entries.withUnsafeBufferPointer { JSONTapeView(bytes: bytes, entries: $0).string(at: entry) }
+    }
+
+    private mutating func scanArray() throws(JSONParseFailure) {
+        let entry = try openContainer(.array)
+        var count = 0
         skipWhitespace()
         if peek() == UInt8(ascii: "]") {
-            index += 1
-            depth -= 1
-            return elements
+            closeContainer(entry, count: 0)
+            return
         }
         while true {
             skipWhitespace()
-            elements.append(try parseValue())
+            try scanValue()
+            count += 1
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): index += 1
             case UInt8(ascii: "]"):
-                index += 1
-                depth -= 1
-                return elements
+                closeContainer(entry, count: count)
+                return
             default: throw JSONParseFailure(reason: "expected ',' or ']' at offset \(index)")
             }
         }
@@ -219,7 +279,7 @@ struct StrictJSONParser: ~Copyable {
 
     // MARK: - Numbers
 
-    private mutating func parseNumber() throws(JSONParseFailure) -> JSONNumber {
+    private mutating func scanNumber() throws(JSONParseFailure) {
         let start = index
         if peek() == UInt8(ascii: "-") { index += 1 }
         guard let first = peek(), isDigit(first) else { throw JSONParseFailure(reason: "invalid number at offset \(start)") }
@@ -242,9 +302,6 @@ struct StrictJSONParser: ~Copyable {
             guard let digit = peek(), isDigit(digit) else { throw JSONParseFailure(reason: "invalid exponent at offset \(start)") }
             skipDigits()
         }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-        // The grammar was checked above, so Double's parser accepts the text; it rounds correctly.
-        return JSONNumber(text: text, doubleValue: Double(text) ?? .nan)
     }
 
     private mutating func skipDigits() {
@@ -257,75 +314,74 @@ struct StrictJSONParser: ~Copyable {
 
     // MARK: - Strings
 
-    private mutating func parseString() throws(JSONParseFailure) -> String {
+    /// Scans a string (at its opening quote) and appends its entry. UTF-8 is checked once the closing
+    /// quote is found, over the raw bytes: escapes decode to complete ASCII or multi-byte sequences and
+    /// begin with an ASCII backslash, so the raw text is valid UTF-8 exactly when the decoded one is.
+    private mutating func scanString() throws(JSONParseFailure) {
         index += 1  // opening quote
         let start = index
         var isASCII = true
-        // Fast path: no escapes. Scan to the closing quote.
+        var hasEscapes = false
         while index < bytes.count {
             let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                let raw = UnsafeBufferPointer(rebasing: bytes[start..<index])
+            // Printable ASCII other than '"' and '\\' (nearly every byte of a token) needs no decision.
+            if byte &- 0x20 < 0x60, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
                 index += 1
-                if isASCII { return String(decoding: raw, as: UTF8.self) }
-                guard let string = String(validating: raw, as: UTF8.self) else {
-                    throw JSONParseFailure(reason: "invalid UTF-8 in a string at offset \(start)")
-                }
-                return string
+                continue
             }
-            if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 { throw JSONParseFailure(reason: "unescaped control character in a string at offset \(index)") }
-            if byte >= 0x80 { isASCII = false }
-            index += 1
-        }
-        guard index < bytes.count else { throw JSONParseFailure(reason: "unterminated string at offset \(start - 1)") }
-        return try parseEscapedString(from: start)
-    }
-
-    private mutating func parseEscapedString(from start: Int) throws(JSONParseFailure) -> String {
-        var scalars = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
-        while index < bytes.count {
-            let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):
-                index += 1
-                guard let string = String(validating: scalars, as: UTF8.self) else {
+                if !isASCII, !Self.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[start..<index])) {
                     throw JSONParseFailure(reason: "invalid UTF-8 in a string at offset \(start)")
                 }
-                return string
+                entries.append(TapeEntry(
+                    kind: .string, hasEscapes: hasEscapes, start: UInt32(start), end: UInt32(index),
+                    next: UInt32(entries.count + 1)))
+                index += 1
+                return
             case UInt8(ascii: "\\"):
+                hasEscapes = true
                 index += 1
                 guard let escape = peek() else { break }
                 index += 1
                 switch escape {
-                case UInt8(ascii: "\""): scalars.append(UInt8(ascii: "\""))
-                case UInt8(ascii: "\\"): scalars.append(UInt8(ascii: "\\"))
-                case UInt8(ascii: "/"): scalars.append(UInt8(ascii: "/"))
-                case UInt8(ascii: "b"): scalars.append(0x08)
-                case UInt8(ascii: "f"): scalars.append(0x0C)
-                case UInt8(ascii: "n"): scalars.append(0x0A)
-                case UInt8(ascii: "r"): scalars.append(0x0D)
-                case UInt8(ascii: "t"): scalars.append(0x09)
-                case UInt8(ascii: "u"): appendUTF8(of: try parseUnicodeEscape(), to: &scalars)
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                    UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    break
+                case UInt8(ascii: "u"): try scanUnicodeEscape()
                 default: throw JSONParseFailure(reason: "invalid escape sequence at offset \(index - 2)")
                 }
             default:
                 if byte < 0x20 { throw JSONParseFailure(reason: "unescaped control character in a string at offset \(index)") }
-                scalars.append(byte)
+                if byte >= 0x80 { isASCII = false }
                 index += 1
             }
         }
         throw JSONParseFailure(reason: "unterminated string at offset \(start - 1)")
     }
 
+    /// Whether `bytes` is valid UTF-8, by the standard library's decoder (the same rules as
+    /// `String(validating:)`: no overlong forms, no surrogates, nothing above U+10FFFF), without allocating.
+    private static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var iterator = bytes.makeIterator()
+        var parser = Unicode.UTF8.ForwardParser()
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid: continue
+            case .emptyInput: return true
+            case .error: return false
+            }
+        }
+    }
+
     /// Reads the hex digits after `\u` (and a following low surrogate escape when needed).
-    private mutating func parseUnicodeEscape() throws(JSONParseFailure) -> Unicode.Scalar {
+    private mutating func scanUnicodeEscape() throws(JSONParseFailure) {
         let high = try parseHex4()
         if (0xDC00...0xDFFF).contains(high) {
             throw JSONParseFailure(reason: "lone low surrogate \\u\(String(high, radix: 16)) in a string")
         }
         guard (0xD800...0xDBFF).contains(high) else {
-            return Unicode.Scalar(high)!  // not a surrogate, so a valid scalar
+            return  // not a surrogate, so a valid scalar
         }
         guard bytes.count - index >= 6, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
             throw JSONParseFailure(reason: "lone high surrogate \\u\(String(high, radix: 16)) in a string")
@@ -335,8 +391,6 @@ struct StrictJSONParser: ~Copyable {
         guard (0xDC00...0xDFFF).contains(low) else {
             throw JSONParseFailure(reason: "high surrogate \\u\(String(high, radix: 16)) not followed by a low surrogate")
         }
-        let value = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
-        return Unicode.Scalar(value)!  // within U+10000...U+10FFFF by construction
     }
 
     private mutating func parseHex4() throws(JSONParseFailure) -> UInt32 {
@@ -357,10 +411,6 @@ struct StrictJSONParser: ~Copyable {
         return value
     }
 
-    private func appendUTF8(of scalar: Unicode.Scalar, to buffer: inout [UInt8]) {
-        buffer.append(contentsOf: UTF8.encode(scalar)!)  // every scalar has a UTF-8 encoding
-    }
-
     // MARK: - Whitespace
 
     private func peek() -> UInt8? {
@@ -373,19 +423,6 @@ struct StrictJSONParser: ~Copyable {
             case 0x20, 0x09, 0x0A, 0x0D: index += 1
             default: return
             }
-        }
-    }
-}
-
-/// A string hashed and compared by its UTF-8 code units (no Unicode normalisation).
-struct CodePoints: Hashable {
-    let string: String
-    init(_ string: String) { self.string = string }
-    static func == (lhs: CodePoints, rhs: CodePoints) -> Bool { lhs.string.hasSameCodePoints(as: rhs.string) }
-    func hash(into hasher: inout Hasher) {
-        let hashed: Void? = string.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-        if hashed == nil {
-            Array(string.utf8).withUnsafeBytes { hasher.combine(bytes: $0) }  // the same hash as above
         }
     }
 }

@@ -1,5 +1,4 @@
 internal import COpenSSL
-internal import NIOConcurrencyHelpers
 
 /// Why OpenSSL refused to build a key from JWK parameters.
 struct KeyConstructionFailure: Error, Sendable {
@@ -161,9 +160,7 @@ private final class VerifyContextTemplate: @unchecked Sendable {
     // @unchecked: `pointer` is only read (duplicated) after init; the pool is guarded by its lock.
 
     private let pointer: OpaquePointer
-    private let pool = NIOLockedValueBox<[OpaquePointer]>([])
-    /// Contexts kept for reuse: enough for every core to verify with this key at once.
-    private static let poolCapacity = 16
+    private let pool = OpenSSLContextPool { EVP_PKEY_CTX_free($0) }
 
     init?(key: OpaquePointer, algorithm: SignatureAlgorithm) {
         guard let digest = algorithm.digest, let context = EVP_PKEY_CTX_new_from_pkey(nil, key, nil) else {
@@ -198,11 +195,10 @@ private final class VerifyContextTemplate: @unchecked Sendable {
 
     deinit {
         EVP_PKEY_CTX_free(pointer)
-        for context in pool.withLockedValue({ $0 }) { EVP_PKEY_CTX_free(context) }
     }
 
     func verify(signature: UnsafeBufferPointer<UInt8>, digest: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let context = pool.withLockedValue({ $0.popLast() }) ?? EVP_PKEY_CTX_dup(pointer) else {
+        guard let context = pool.take() ?? EVP_PKEY_CTX_dup(pointer) else {
             OpenSSLErrorStack.clear()
             return false
         }
@@ -214,13 +210,7 @@ private final class VerifyContextTemplate: @unchecked Sendable {
             OpenSSLErrorStack.clear()
             return false
         }
-        let kept = pool.withLockedValue { pool -> Bool in
-            guard pool.count < Self.poolCapacity else { return false }
-            if pool.capacity == 0 { pool.reserveCapacity(Self.poolCapacity) }
-            pool.append(context)
-            return true
-        }
-        if !kept { EVP_PKEY_CTX_free(context) }
+        pool.giveBack(context)
         return true
     }
 }

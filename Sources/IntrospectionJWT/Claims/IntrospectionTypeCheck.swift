@@ -1,0 +1,114 @@
+/// One member of an object as the RFC 7662 type check reads it: a tree's member, or a member read in
+/// place on a tape. The check is written once, generic over both.
+protocol CheckedMember {
+    /// The length of the name in UTF-8 bytes (escapes decoded).
+    var nameUTF8Count: Int { get }
+    /// Whether the member's name has exactly the code points of `name`.
+    func nameIs(_ name: StaticString) -> Bool
+    /// The JSON type of the value.
+    var valueKind: TapeEntry.Kind { get }
+    /// Whether the value is a string or an array of strings.
+    var valueIsStringOrStrings: Bool { get }
+    /// The name (error messages only).
+    var name: String { get }
+    /// The value as a tree (error messages only).
+    var value: JSONValue { get }
+}
+
+/// The RFC 7662 §2.2 type checks of ``TokenIntrospection/init(validating:)``.
+enum IntrospectionTypeCheck {
+    /// The RFC 7662 members that must be strings, in the order their errors are reported.
+    static let stringMembers: [StaticString] = ["scope", "client_id", "username", "token_type", "sub", "iss", "jti"]
+    /// The RFC 7662 members that must be numbers (NumericDate seconds).
+    static let numberMembers: [StaticString] = ["exp", "iat", "nbf"]
+
+    /// Checks the members that `forEachMember` lends, one pass: `active` is a boolean; the string members
+    /// are strings; the number members numbers; `aud` a string or an array of strings. A member of the wrong
+    /// type is reported in the fixed order of the checks, whatever the member order.
+    static func check<Member: CheckedMember>(
+        _ forEachMember: ((Member) -> Void) -> Void
+    ) throws(IntrospectionJWTError) {
+        var active: Member? = nil
+        var wrongString: (rank: Int, member: Member)? = nil
+        var wrongNumber: (rank: Int, member: Member)? = nil
+        var audience: Member? = nil
+        forEachMember { member in
+            let count = member.nameUTF8Count
+            if count == 6, member.nameIs("active") {
+                active = member
+            } else if count == 3, member.nameIs("aud") {
+                audience = member
+            } else if let rank = rank(of: member, count: count, in: stringMembers) {
+                if member.valueKind != .string, rank < wrongString?.rank ?? .max { wrongString = (rank, member) }
+            } else if let rank = rank(of: member, count: count, in: numberMembers) {
+                if member.valueKind != .number, rank < wrongNumber?.rank ?? .max { wrongNumber = (rank, member) }
+            }
+        }
+        guard let active else { throw .invalidIntrospection("token_introspection has no \"active\" member") }
+        guard active.valueKind == .true || active.valueKind == .false else {
+            throw .invalidIntrospection("\"active\" is a \(active.valueKind.typeName), not a boolean: \(quoted(active.value))")
+        }
+        if let (_, member) = wrongString {
+            throw .invalidIntrospection("\"\(member.name)\" is a \(member.valueKind.typeName), not a string: \(quoted(member.value))")
+        }
+        if let (_, member) = wrongNumber {
+            throw .invalidIntrospection("\"\(member.name)\" is a \(member.valueKind.typeName), not a number: \(quoted(member.value))")
+        }
+        if let audience, !audience.valueIsStringOrStrings {
+            throw .invalidIntrospection("\"aud\" is neither a string nor an array of strings: \(quoted(audience.value))")
+        }
+    }
+
+    /// The position of the member's name, `count` bytes long, in `names`, or nil.
+    private static func rank(of member: some CheckedMember, count: Int, in names: [StaticString]) -> Int? {
+        for (rank, candidate) in names.enumerated() where candidate.utf8CodeUnitCount == count && member.nameIs(candidate) {
+            return rank
+        }
+        return nil
+    }
+}
+
+extension JSONObject.Member: CheckedMember {
+    var nameUTF8Count: Int { name.utf8.count }
+
+    func nameIs(_ name: StaticString) -> Bool {
+        var own = self.name  // native: withUTF8 does not copy
+        return own.withUTF8 { utf8 in name.withUTF8Buffer { sameBytes(utf8, $0) } }
+    }
+
+    var valueKind: TapeEntry.Kind {
+        switch value {
+        case .null: .null
+        case .bool(let flag): flag ? .true : .false
+        case .number: .number
+        case .string: .string
+        case .array: .array
+        case .object: .object
+        }
+    }
+
+    var valueIsStringOrStrings: Bool { isStringOrStrings(value) }
+}
+
+/// A member of an object on a tape, read in place.
+struct TapeMember: CheckedMember {
+    let view: JSONTapeView
+    /// The entry of the member's name; its value follows it.
+    let nameEntry: Int
+
+    var nameUTF8Count: Int {
+        guard view[nameEntry].hasEscapes else { return view.rawBytes(of: nameEntry).count }
+        var decoded = view.decodedUTF8(of: nameEntry), count = 0
+        while decoded.next() != nil { count += 1 }
+        return count
+    }
+
+    func nameIs(_ name: StaticString) -> Bool {
+        name.withUTF8Buffer { view.string(at: nameEntry, equals: $0) }
+    }
+
+    var valueKind: TapeEntry.Kind { view[nameEntry + 1].kind }
+    var valueIsStringOrStrings: Bool { view.isStringOrStrings(at: nameEntry + 1) }
+    var name: String { view.string(at: nameEntry) }
+    var value: JSONValue { view.value(at: nameEntry + 1) }
+}
