@@ -32,7 +32,7 @@ struct AuditCommandTests {
     @Test("Rotated-out keys verify from the archive; a key used before it was published is refused")
     func archiveDrivesKeySelection() async throws {
         let directory = try TemporaryDirectory()
-        let archive = await try makeArchive(in: directory)
+        let archive = try await makeArchive(in: directory)
         let listing = try await CLIRunner.run(["keys", "list", "--archive", archive, "--output", "json"])
         #expect(listing.jsonLines.map { $0["kid"] as? String } == ["old", "new"])
         let lines = [
