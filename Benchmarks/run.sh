@@ -64,17 +64,9 @@ if [ -z "${SKIP_SCALING:-}" ]; then
             done
         done
     done
-    # The audit command (issue 5) on generated records, as Scripts/audit-benchmark.sh makes them (80 %
-    # valid RS256, 10 % inactive, 10 % tampered), with the CLI built here.
-    python3 - "$records" "$work/records.jsonl" <<'GEN'
-import sys
-count, path = int(sys.argv[1]), sys.argv[2]
-tokens = [open(f"../Examples/{name}.jwt").read().strip() for name in ("response", "inactive", "tampered")]
-with open(path, "w") as out:
-    for i in range(count):
-        token = tokens[0] if i % 10 < 8 else tokens[1 + i % 2]
-        out.write('{"id":"r%d","received_at":%d,"response":"%s"}\n' % (i, 1763740800 + i % 300, token))
-GEN
+    # The audit command (issue 5) on the records Scripts/audit-benchmark.sh uses (80 % valid RS256,
+    # 10 % inactive, 10 % tampered), with the CLI built here.
+    python3 ../Scripts/make-audit-records.py "$records" "$work/records.jsonl"
     : >"$work/audit.txt"
     for jobs in $(for attempt in $(seq 1 "$repeat"); do echo 1 2; done); do
         /usr/bin/time -f '%e %M' -o "$work/time" "$bin/introspection-jwt" audit --issuer https://as.example.com \

@@ -19,15 +19,7 @@ cli=$(swift build -c release --show-bin-path)/introspection-jwt
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-python3 - "$records" "$work/records.jsonl" <<'PY'
-import sys
-count, path = int(sys.argv[1]), sys.argv[2]
-tokens = [open(f"Examples/{name}.jwt").read().strip() for name in ("response", "inactive", "tampered")]
-with open(path, "w") as out:
-    for i in range(count):
-        token = tokens[0] if i % 10 < 8 else tokens[1 + i % 2]
-        out.write('{"id":"r%d","received_at":%d,"response":"%s"}\n' % (i, 1763740800 + i % 300, token))
-PY
+python3 Scripts/make-audit-records.py "$records" "$work/records.jsonl"
 size=$(du -h "$work/records.jsonl" | cut -f1)
 echo "records: $records ($size), machine: $(nproc) cores, $(uname -m)"
 printf '%-6s %10s %14s %14s\n' jobs seconds records/s "peak RSS MiB"
