@@ -50,12 +50,8 @@ struct ConformanceCommand: AsyncParsableCommand {
 
     /// The timeout and the iat tolerance.
     func durations() throws -> (timeout: Duration, tolerance: Duration) {
-        guard let seconds = PolicyOptions.seconds(timeout), seconds > 0 else {
-            throw ValidationError("--timeout must be a positive number of seconds, not '\(timeout)'.")
-        }
-        guard let tolerance = PolicyOptions.seconds(iatTolerance), tolerance >= 0 else {
-            throw ValidationError("--iat-tolerance must be a non-negative number of seconds, not '\(iatTolerance)'.")
-        }
+        let seconds = try PolicyOptions.seconds(timeout, of: "--timeout", zero: .refused)
+        let tolerance = try PolicyOptions.seconds(iatTolerance, of: "--iat-tolerance", zero: .allowed)
         return (.milliseconds(Int64((seconds * 1000).rounded())), .milliseconds(Int64((tolerance * 1000).rounded())))
     }
 

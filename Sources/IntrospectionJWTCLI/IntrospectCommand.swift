@@ -64,15 +64,9 @@ struct IntrospectCommand: AsyncParsableCommand {
 
     /// The client options; `secret` from the option or the environment.
     func options(secret: String?) throws -> IntrospectionClientOptions {
-        guard let maximumAge = PolicyOptions.seconds(maxAge), maximumAge >= 0 else {
-            throw ValidationError("--max-age must be a non-negative number of seconds, not '\(maxAge)'.")
-        }
-        guard let skew = PolicyOptions.seconds(clockSkew), skew >= 0 else {
-            throw ValidationError("--clock-skew must be a non-negative number of seconds, not '\(clockSkew)'.")
-        }
-        guard let seconds = PolicyOptions.seconds(timeout), seconds > 0 else {
-            throw ValidationError("--timeout must be a positive number of seconds, not '\(timeout)'.")
-        }
+        let maximumAge = try PolicyOptions.seconds(maxAge, of: "--max-age", zero: .allowed)
+        let skew = try PolicyOptions.seconds(clockSkew, of: "--clock-skew", zero: .allowed)
+        let seconds = try PolicyOptions.seconds(timeout, of: "--timeout", zero: .refused)
         let allowed = try algorithms.map(PolicyOptions.parseAlgorithms) ?? SignatureAlgorithm.allSupported
         for url in [endpoint, jwks].compactMap({ $0 }) {
             if let refusal = HTTPURLPolicy.refusal(for: url) { throw ValidationError(refusal) }

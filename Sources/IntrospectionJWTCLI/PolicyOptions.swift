@@ -26,17 +26,29 @@ struct PolicyOptions: ParsableArguments {
 
     /// The policy, or a `ValidationError` (exit status 2) naming the bad option.
     func policy() throws -> VerificationPolicy {
-        guard let maximumAge = Self.seconds(maxAge), maximumAge >= 0 else {
-            throw ValidationError("--max-age must be a non-negative number of seconds, not '\(maxAge)'.")
-        }
-        guard let skew = Self.seconds(clockSkew), skew >= 0 else {
-            throw ValidationError("--clock-skew must be a non-negative number of seconds, not '\(clockSkew)'.")
-        }
+        let maximumAge = try Self.seconds(maxAge, of: "--max-age", zero: .allowed)
+        let skew = try Self.seconds(clockSkew, of: "--clock-skew", zero: .allowed)
         let allowed = try algorithms.map(Self.parseAlgorithms) ?? SignatureAlgorithm.allSupported
         return VerificationPolicy(
             issuer: issuer, audiences: audience, allowedAlgorithms: allowed,
             maximumAge: .seconds(maximumAge), clockSkew: .seconds(skew)
         )
+    }
+
+    /// Whether an option's number of seconds may be zero.
+    enum Zero {
+        case allowed, refused
+    }
+
+    /// The number of seconds `option` gives, or a `ValidationError` (exit status 2) naming the option:
+    /// never negative, and positive when `zero` is `.refused` (a timeout).
+    static func seconds(_ text: String, of option: String, zero: Zero) throws -> Double {
+        switch (seconds(text), zero) {
+        case (let value?, .allowed) where value >= 0: return value
+        case (let value?, .refused) where value > 0: return value
+        case (_, .allowed): throw ValidationError("\(option) must be a non-negative number of seconds, not '\(text)'.")
+        case (_, .refused): throw ValidationError("\(option) must be a positive number of seconds, not '\(text)'.")
+        }
     }
 
     /// A number of seconds (integer or decimal), or nil.
