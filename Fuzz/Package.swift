@@ -12,7 +12,7 @@ let mainPackage = String(Context.packageDirectory.split(separator: "/").dropLast
 
 let package = Package(
     name: "IntrospectionJWTFuzz",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     dependencies: [
         .package(path: ".."),
     ],

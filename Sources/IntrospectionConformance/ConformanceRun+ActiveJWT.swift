@@ -1,5 +1,6 @@
 import Foundation
 import IntrospectionJWT
+import IntrospectionRemoteKeys
 
 extension ConformanceRun {
     /// The `jwt.*` checks, in report order.
@@ -16,7 +17,7 @@ extension ConformanceRun {
         let request = ConformanceRequests.introspection(
             endpoint: endpoint, token: configuration.activeToken, accept: ConformanceRequests.jwtMediaType,
             authorization: basicAuthorization)
-        let response: HTTPResponse
+        let response: Received
         switch await send(request) {
         case .success(let value): response = value
         case .failure(let error):
@@ -24,7 +25,7 @@ extension ConformanceRun {
             skipRest(Self.jwtChecks, "no answer (jwt.status)")
             return
         }
-        let receivedAt = clock()
+        let receivedAt = clock.now
         guard response.status == 200 else {
             fail(ConformanceChecks.jwtStatus, Self.describeStatus(response))
             skipRest(Self.jwtChecks, "no 200 answer (jwt.status)")
@@ -43,7 +44,7 @@ extension ConformanceRun {
         if mediaType == ConformanceRequests.jwtMediaType {
             pass(ConformanceChecks.jwtContentType, "Content-Type \(mediaType ?? "")")
         } else {
-            fail(ConformanceChecks.jwtContentType, mediaType.map { "Content-Type is \(Self.quote($0))" } ?? "no Content-Type")
+            fail(ConformanceChecks.jwtContentType, mediaType.map { "Content-Type is \(quoted($0))" } ?? "no Content-Type")
         }
 
         let jws: ReceivedJWS
@@ -65,7 +66,7 @@ extension ConformanceRun {
         record(ConformanceChecks.jwtTokenIntrospection, Self.checkTokenIntrospection(jws.claims))
         for (check, name) in [(ConformanceChecks.jwtNoTopLevelSubject, "sub"), (ConformanceChecks.jwtNoTopLevelExpiration, "exp")] {
             if let value = jws.claims[name] {
-                fail(check, "top-level \"\(name)\" is present: \(Self.quote(value))")
+                fail(check, "top-level \"\(name)\" is present: \(quoted(value))")
             } else {
                 pass(check, "no top-level \"\(name)\"")
             }
@@ -78,9 +79,9 @@ extension ConformanceRun {
         guard let type = value.stringValue else { return .failure(ReasonError("\"typ\" is a \(value.typeName), not a string")) }
         let lowered = type.lowercased()
         guard lowered == "token-introspection+jwt" || lowered == "application/token-introspection+jwt" else {
-            return .failure(ReasonError("\"typ\" is \(quote(type))"))
+            return .failure(ReasonError("\"typ\" is \(quoted(type))"))
         }
-        return .success("\"typ\" is \(quote(type))")
+        return .success("\"typ\" is \(quoted(type))")
     }
 
     /// `jwt.alg`.
@@ -90,12 +91,12 @@ extension ConformanceRun {
         guard let name = value.stringValue else { return fail(check, "\"alg\" is a \(value.typeName), not a string") }
         guard name != "none" else { return fail(check, "\"alg\" is \"none\": the response is unsigned") }
         guard let advertised else {
-            return skip(check, "\"alg\" is \(Self.quote(name)); no advertised list to compare with (metadata.introspection_signing_alg_values_supported)")
+            return skip(check, "\"alg\" is \(quoted(name)); no advertised list to compare with (metadata.introspection_signing_alg_values_supported)")
         }
         if advertised.contains(where: { $0.utf8.elementsEqual(name.utf8) }) {
-            pass(check, "\(Self.quote(name)) is advertised")
+            pass(check, "\(quoted(name)) is advertised")
         } else {
-            fail(check, "\(Self.quote(name)) is not among the advertised \(advertised.joined(separator: ", "))")
+            fail(check, "\(quoted(name)) is not among the advertised \(advertised.joined(separator: ", "))")
         }
     }
 
@@ -120,7 +121,7 @@ extension ConformanceRun {
         }
         let name = jws.header["alg"]?.stringValue ?? ""
         if SignatureAlgorithm(rawValue: name) == nil, name != "none", !name.hasPrefix("HS") {
-            return skip(signatureCheck, "alg \(Self.quote(name)) is not one this checker implements")
+            return skip(signatureCheck, "alg \(quoted(name)) is not one this checker implements")
         }
         record(signatureCheck, Self.verifySignature(of: jws, with: candidates))
     }
@@ -130,7 +131,7 @@ extension ConformanceRun {
         guard let value = claims["iss"] else { return .failure(ReasonError("no \"iss\" claim")) }
         guard let issuer = value.stringValue else { return .failure(ReasonError("\"iss\" is a \(value.typeName), not a string")) }
         guard issuer.utf8.elementsEqual(configuration.issuer.utf8) else {
-            return .failure(ReasonError("\"iss\" is \(Self.quote(issuer)), not \(Self.quote(configuration.issuer))"))
+            return .failure(ReasonError("\"iss\" is \(quoted(issuer)), not \(quoted(configuration.issuer))"))
         }
         return .success("\"iss\" is the issuer")
     }
@@ -149,16 +150,16 @@ extension ConformanceRun {
         case .array(let entries):
             audiences = entries.compactMap(\.stringValue)
             guard audiences.count == entries.count else {
-                return .failure(ReasonError("\"aud\" holds values that are not strings: \(Self.quote(value))"))
+                return .failure(ReasonError("\"aud\" holds values that are not strings: \(quoted(value))"))
             }
         default: return .failure(ReasonError("\"aud\" is a \(value.typeName), not a string or an array of strings"))
         }
         let accepted = acceptedAudiences
         guard let match = audiences.first(where: { audience in accepted.contains { $0.utf8.elementsEqual(audience.utf8) } }) else {
-            let expected = accepted.map { Self.quote($0) }.joined(separator: " or ")
-            return .failure(ReasonError("\"aud\" \(Self.quote(value)) contains neither \(expected)"))
+            let expected = accepted.map { quoted($0) }.joined(separator: " or ")
+            return .failure(ReasonError("\"aud\" \(quoted(value)) contains neither \(expected)"))
         }
-        return .success("\"aud\" contains \(Self.quote(match))")
+        return .success("\"aud\" contains \(quoted(match))")
     }
 
     /// `jwt.iat`.
@@ -166,12 +167,11 @@ extension ConformanceRun {
         guard let value = claims["iat"] else { return .failure(ReasonError("no \"iat\" claim")) }
         guard let issuedAt = value.doubleValue else { return .failure(ReasonError("\"iat\" is a \(value.typeName), not a number")) }
         let difference = issuedAt - receivedAt.timeIntervalSince1970
-        let (seconds, attoseconds) = configuration.issuedAtTolerance.components
-        let tolerance = Double(seconds) + Double(attoseconds) / 1e18
+        let tolerance = configuration.issuedAtTolerance.secondsValue
         let distance = Int(abs(difference).rounded())
         let direction = difference > 0 ? "ahead of" : "behind"
         guard abs(difference) <= tolerance else {
-            return .failure(ReasonError("\"iat\" \(Self.quote(value)) is \(distance) s \(direction) the local clock (tolerance \(Int(tolerance)) s)"))
+            return .failure(ReasonError("\"iat\" \(quoted(value)) is \(distance) s \(direction) the local clock (tolerance \(Int(tolerance)) s)"))
         }
         return .success("\"iat\" is within \(distance) s of the local clock")
     }

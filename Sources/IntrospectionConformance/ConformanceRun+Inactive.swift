@@ -1,4 +1,6 @@
+import HTTPTypes
 import IntrospectionJWT
+import IntrospectionRemoteKeys
 
 extension ConformanceRun {
     /// The `inactive.*` checks, in report order.
@@ -23,7 +25,7 @@ extension ConformanceRun {
         let token = configuration.inactiveToken ?? ConformanceRequests.randomToken()
         let request = ConformanceRequests.introspection(
             endpoint: endpoint, token: token, accept: ConformanceRequests.jwtMediaType, authorization: basicAuthorization)
-        let response: HTTPResponse
+        let response: Received
         switch await send(request) {
         case .success(let value): response = value
         case .failure(let error):
@@ -66,7 +68,7 @@ extension ConformanceRun {
         }
         guard let active = object["active"] else { return .failure(ReasonError("no \"active\" member")) }
         guard active == .bool(false) else {
-            return .failure(ReasonError("\"active\" is \(quote(active)) for an inactive token"))
+            return .failure(ReasonError("\"active\" is \(quoted(active)) for an inactive token"))
         }
         let others = object.members.map(\.name).filter { $0 != "active" }
         guard others.isEmpty else {
@@ -80,14 +82,14 @@ extension ConformanceRun {
         let check = ConformanceChecks.jsonResponse
         let request = ConformanceRequests.introspection(
             endpoint: endpoint, token: configuration.activeToken, accept: "application/json", authorization: basicAuthorization)
-        let response: HTTPResponse
+        let response: Received
         switch await send(request) {
         case .success(let value): response = value
         case .failure(let error): return fail(check, error.reason)
         }
         guard response.status == 200 else { return fail(check, Self.describeStatus(response)) }
         guard response.mediaType == "application/json" else {
-            return fail(check, response.mediaType.map { "Content-Type is \(Self.quote($0)), not application/json" } ?? "no Content-Type")
+            return fail(check, response.mediaType.map { "Content-Type is \(quoted($0)), not application/json" } ?? "no Content-Type")
         }
         let object: JSONObject
         do {
@@ -120,7 +122,7 @@ extension ConformanceRun {
             }
         }
 
-        let wrongSecret = ConformanceRequests.basicAuthorization(
+        let wrongSecret = FormURLEncoding.basicAuthorization(
             clientID: configuration.clientID, clientSecret: configuration.clientSecret + "-wrong")
         let wrong = ConformanceRequests.introspection(
             endpoint: endpoint, token: configuration.activeToken, accept: ConformanceRequests.jwtMediaType, authorization: wrongSecret)
@@ -136,8 +138,8 @@ extension ConformanceRun {
                 return
             }
             pass(ConformanceChecks.authWrongCredentials, Self.describeStatus(response))
-            if let challenge = response.header("WWW-Authenticate") {
-                pass(ConformanceChecks.authChallenge, "WWW-Authenticate: \(Self.quote(challenge, limit: 60))")
+            if let challenge = response.headerFields[.wwwAuthenticate] {
+                pass(ConformanceChecks.authChallenge, "WWW-Authenticate: \(quoted(challenge, limit: 60))")
             } else {
                 fail(ConformanceChecks.authChallenge, "the 401 has no WWW-Authenticate header")
             }

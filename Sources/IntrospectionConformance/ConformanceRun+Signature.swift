@@ -10,19 +10,19 @@ extension ConformanceRun {
         case .string(let keyID)?:
             let named = keys.keys(withID: keyID)
             guard !named.isEmpty else {
-                return .failure(ReasonError("no key with kid \(quote(keyID)) in the JWK Set"))
+                return .failure(ReasonError("no key with kid \(quoted(keyID)) in the JWK Set"))
             }
-            guard let algorithm else { return .success((named, "kid \(quote(keyID)) found")) }
+            guard let algorithm else { return .success((named, "kid \(quoted(keyID)) found")) }
             let fitting = named.filter { $0.fits(algorithm) }
             guard !fitting.isEmpty else {
-                return .failure(ReasonError("the key with kid \(quote(keyID)) does not fit \(algorithm) (kty, crv, alg or use differ)"))
+                return .failure(ReasonError("the key with kid \(quoted(keyID)) does not fit \(algorithm) (kty, crv, alg or use differ)"))
             }
-            return .success((fitting, "kid \(quote(keyID)) found, fits \(algorithm)"))
+            return .success((fitting, "kid \(quoted(keyID)) found, fits \(algorithm)"))
         case .some(let value):
             return .failure(ReasonError("\"kid\" is a \(value.typeName), not a string"))
         case nil:
             guard let algorithm else {
-                return .failure(ReasonError("no kid, and alg \(algorithmName.map { quote($0) } ?? "(none)") selects no key"))
+                return .failure(ReasonError("no kid, and alg \(algorithmName.map { quoted($0) } ?? "(none)") selects no key"))
             }
             let fitting = keys.keys.filter { $0.fits(algorithm) }
             guard !fitting.isEmpty else { return .failure(ReasonError("no kid, and no key of the JWK Set fits \(algorithm)")) }
@@ -35,12 +35,12 @@ extension ConformanceRun {
         let name = jws.header["alg"]?.stringValue ?? ""
         guard let algorithm = SignatureAlgorithm(rawValue: name) else {
             if name == "none" || name.hasPrefix("HS") {
-                return .failure(ReasonError("alg \(quote(name)) is not an asymmetric signature; nothing an RS can verify with the JWK Set"))
+                return .failure(ReasonError("alg \(quoted(name)) is not an asymmetric signature; nothing an RS can verify with the JWK Set"))
             }
-            return .failure(ReasonError("alg \(quote(name)) is not one this checker implements"))
+            return .failure(ReasonError("alg \(quoted(name)) is not one this checker implements"))
         }
         for key in candidates where !key.isWeak && key.isValidSignature(jws.signature, for: jws.signingInput, algorithm: algorithm) {
-            return .success("\(algorithm) signature verifies with kid \(key.keyID.map { quote($0) } ?? "(none)")")
+            return .success("\(algorithm) signature verifies with kid \(key.keyID.map { quoted($0) } ?? "(none)")")
         }
         if candidates.allSatisfy(\.isWeak) {
             return .failure(ReasonError("only RSA keys under \(VerificationKey.minimumRSAModulusBitCount) bits fit (RFC 7518 §3.3)"))

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import IntrospectionAsyncHTTPClient
 import IntrospectionJWT
+import IntrospectionRemoteKeys
 import TokenIntrospectionClient
 
 /// `introspection-jwt introspect`: calls an introspection endpoint (RFC 7662), asking for a signed JWT

@@ -1,5 +1,6 @@
 import Foundation
 import IntrospectionJWT
+import IntrospectionRemoteKeys
 
 /// Turns an HTTP answer from the introspection endpoint into a ``TokenIntrospectionResponse``.
 ///

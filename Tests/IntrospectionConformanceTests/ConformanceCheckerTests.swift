@@ -1,7 +1,7 @@
 import Foundation
 import IntrospectionConformance
 import IntrospectionJWT
-import IntrospectionTestSupport
+import IntrospectionTesting
 import Testing
 
 /// The conformance checker against the local authorization server: a clean server passes every check,

@@ -1,6 +1,6 @@
 import Foundation
 @testable import IntrospectionJWT
-import IntrospectionTestSupport
+import IntrospectionTesting
 import Testing
 
 /// The tape scanner against the parser it replaced (``ReferenceJSONParser``, the tree parser of 8191ee2):
