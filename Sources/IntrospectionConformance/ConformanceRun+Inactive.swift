@@ -36,28 +36,23 @@ extension ConformanceRun {
             fail(ConformanceChecks.inactiveStatus, Self.describeStatus(response) + "; an inactive token is not an error")
             return skipRest(Self.inactiveChecks, "no 200 answer (inactive.status)")
         }
-        let jws: ReceivedJWS
-        switch ReceivedJWS.parse(String(decoding: response.body, as: UTF8.self)) {
-        case .success(let value): jws = value
-        case .failure(let error):
-            fail(ConformanceChecks.inactiveStatus, "status 200, but the body is not a compact JWS: \(error.reason)")
+        let answer: ResponseRules
+        do {
+            answer = try ResponseRules(String(decoding: response.body, as: UTF8.self))
+        } catch {
+            fail(ConformanceChecks.inactiveStatus, "status 200, but the body is not a compact JWS: \(error.message)")
             return skipRest(Self.inactiveChecks, "no JWT (inactive.status)")
         }
         pass(ConformanceChecks.inactiveStatus, "status 200 with a compact JWS")
 
-        switch Self.selectKeys(for: jws, in: keys) {
-        case .success(let selection):
-            record(ConformanceChecks.inactiveSignature, Self.verifySignature(of: jws, with: selection.keys))
-        case .failure(let error):
-            fail(ConformanceChecks.inactiveSignature, error.reason)
-        }
+        checkSignature(answer, keys: keys, check: ConformanceChecks.inactiveSignature)
         guard passed(ConformanceChecks.inactiveSignature) else {
             return skip(ConformanceChecks.inactiveExactlyFalse, "the answer is not verified (inactive.signature)")
         }
         guard passed(ConformanceChecks.jwtTokenIntrospection) else {
             return skip(ConformanceChecks.inactiveExactlyFalse, "the active answer did not pass jwt.token_introspection")
         }
-        record(ConformanceChecks.inactiveExactlyFalse, Self.checkExactlyInactive(jws.claims))
+        record(ConformanceChecks.inactiveExactlyFalse, Self.checkExactlyInactive(answer.claims))
     }
 
     /// `inactive.active_false`: `token_introspection` is exactly `{"active": false}`.
