@@ -3,9 +3,10 @@ public import Foundation
 /// The RFC 7662 §2.2 introspection data: the `token_introspection` member of an RFC 9701 response, or a
 /// plain JSON introspection response. Members describe the introspected token, not the response.
 ///
-/// The members are held one way only: as a strictly scanned JSON text and its tape (``VerifiedPayload``),
-/// whatever the source (a verified payload, a JSON body, or a tree given by a caller, written out and
-/// scanned). Accessors read the tape in place; the ``json`` tree is built on first access and cached.
+/// The members are held one way only: as a strictly scanned JSON text, whatever the source (a verified
+/// payload, a JSON body, or a tree given by a caller, written out and scanned). Accessors read the text in
+/// place; the ``json`` tree is built on first access and cached; ``decode(_:options:)`` decodes your own
+/// `Decodable` types from it.
 public struct TokenIntrospection: Sendable, Equatable {
     /// The JSON text, its tape and its cached trees.
     let payload: VerifiedPayload
