@@ -1,3 +1,6 @@
+// Written by hand: swift-async-algorithms has no ordered, bounded parallel map; a task group with a
+// window of batches does it here in one screen.
+
 /// Runs `transform` on up to `jobs` batches of inputs at a time and emits the results in input order,
 /// holding at most a bounded window of inputs in memory. `verify --jobs` and `audit` both use it.
 ///

@@ -256,7 +256,7 @@ struct ClaimsDecodingTests {
         #expect(try introspection("").decode(Seen.self, options: ClaimsDecodingOptions(userInfo: [key: "acme"])).tenant == "acme")
     }
 
-    @Test("A URL member that is not a URL throws dataCorrupted; a JSON object decodes as a top-level array only by mismatch")
+    @Test("A URL member that is not a URL throws dataCorrupted; the object decoded as an array is a typeMismatch")
     func urlAndTopLevel() throws {
         struct Link: Decodable { let href: URL }
         guard case .dataCorrupted? = try decodingError(Link.self, "\"href\":\"\"") else {

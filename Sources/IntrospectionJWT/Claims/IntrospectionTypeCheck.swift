@@ -1,4 +1,5 @@
-/// The RFC 7662 §2.2 type checks of ``TokenIntrospection/init(validating:)``.
+/// The RFC 7662 §2.2 type checks of `token_introspection` (the verifier) and of a plain JSON introspection
+/// response (``TokenIntrospection/init(json:)``, ``TokenIntrospection/init(validating:)``), on the tape.
 enum IntrospectionTypeCheck {
     /// The RFC 7662 members that must be strings, in the order their errors are reported.
     static let stringMembers: [StaticString] = ["scope", "client_id", "username", "token_type", "sub", "iss", "jti"]

@@ -51,7 +51,7 @@ public struct TokenIntrospection: Sendable, Equatable {
         self.init(checked: VerifiedPayload(tape: tape), object: 0)
     }
 
-    /// The object at tape entry `object` of a payload, whose types ``IntrospectionTypeCheck/check(_:)``
+    /// The object at tape entry `object` of a payload, whose types ``IntrospectionTypeCheck/check(_:objectAt:)``
     /// has already checked.
     init(checked payload: VerifiedPayload, object: Int) {
         self.payload = payload

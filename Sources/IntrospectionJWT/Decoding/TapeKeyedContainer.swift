@@ -1,3 +1,5 @@
+// Written by hand, with TapeDecoder (TapeDecoder.swift says why).
+
 /// The members of a JSON object on the tape, by `Key`: names match by exact code points.
 struct TapeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     /// The decoder of the object itself.

@@ -1,3 +1,5 @@
+// Written by hand, with TapeDecoder (TapeDecoder.swift says why).
+
 /// The elements of a JSON array on the tape, in order.
 struct TapeUnkeyedContainer: UnkeyedDecodingContainer {
     /// The decoder of the array itself.
