@@ -103,7 +103,7 @@ struct IntrospectCommand: AsyncParsableCommand {
     /// key set that could not be obtained).
     static func exitStatus(for response: TokenIntrospectionResponse) -> Int32 {
         guard let error = response.error else { return ExitStatus.success }
-        if error.kind == .validation, error.validationError?.code != .jwksUnavailable { return ExitStatus.invalid }
+        if error.code == .validation, error.validationError?.code != .jwksUnavailable { return ExitStatus.invalid }
         return ExitStatus.usageOrConfiguration
     }
 

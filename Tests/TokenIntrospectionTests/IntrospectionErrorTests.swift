@@ -16,7 +16,7 @@ struct IntrospectionErrorTests {
             let validator = CountingValidator()
             let response = await makeClient(server, method: method, clientSecret: "wrong", validator: validator).introspect(token: token)
             #expect(response.isError)
-            #expect(response.error?.kind == .httpStatus)
+            #expect(response.error?.code == .httpStatus)
             #expect(response.httpStatus == 401)
             #expect(response.error?.errorCode == "invalid_client")
             #expect(!response.isActive && response.introspection == nil)
@@ -44,13 +44,13 @@ struct IntrospectionErrorTests {
             let validator = CountingValidator()
             let client = makeClient(server, method: .none, clientSecret: nil, validator: validator)
             let response = await client.introspect(token: "anything")
-            #expect(response.error?.kind == .httpStatus)
+            #expect(response.error?.code == .httpStatus)
             #expect(response.httpStatus == 400)
             #expect(response.error?.errorCode == "invalid_request")
             server.updateFaults { $0.unauthenticatedStatus401 = true }
             let second = await client.introspect(token: "anything")
             #expect(second.httpStatus == 401)
-            #expect(second.error?.kind == .httpStatus)
+            #expect(second.error?.code == .httpStatus)
             #expect(await validator.calls == 0)
         }
     }
@@ -62,7 +62,7 @@ struct IntrospectionErrorTests {
         try await withLocalServer(faults: faults) { server in
             let token = server.issueToken(claims: server.accessTokenClaims(scope: "read"))
             let response = await makeClient(server).introspect(token: token)
-            #expect(response.error?.kind == .validation)
+            #expect(response.error?.code == .validation)
             #expect(response.error?.validationError?.code == .badSignature)
             #expect(!response.isActive && response.scopes.isEmpty && response.json == nil && response.jwt == nil)
             #expect(!response.rawBody.isEmpty)
@@ -76,7 +76,7 @@ struct IntrospectionErrorTests {
         try await withLocalServer(faults: faults) { server in
             let token = server.issueToken(claims: server.accessTokenClaims())
             let response = await makeClient(server).introspect(token: token)
-            #expect(response.error?.kind == .validation)
+            #expect(response.error?.code == .validation)
             #expect(response.error?.validationError?.code == .unknownKey)
             #expect(server.requestCount(path: server.jwksPath) == 2)
         }
@@ -91,7 +91,7 @@ struct IntrospectionErrorTests {
             let token = server.issueToken(claims: server.accessTokenClaims())
             let response = await makeClient(server).introspect(token: token)
             #expect(response.isError)
-            #expect(response.error?.kind == .validation)
+            #expect(response.error?.code == .validation)
             #expect(response.error?.isDowngrade == true)
             #expect(response.error?.validationError?.code == .downgrade)
             #expect(!response.isActive && response.json == nil)
@@ -117,7 +117,7 @@ struct IntrospectionErrorTests {
         try await withLocalServer(faults: faults) { server in
             let token = server.issueToken(claims: server.accessTokenClaims())
             let response = await makeClient(server, format: .json).introspect(token: token)
-            #expect(response.error?.kind == .protocol)
+            #expect(response.error?.code == .protocol)
             #expect(!response.isActive)
         }
     }
@@ -131,7 +131,7 @@ struct IntrospectionErrorTests {
             for format in IntrospectionResponseFormat.allCases {
                 let response = await makeClient(server, format: format).introspect(token: "t")
                 #expect(response.isError)
-                #expect(response.error?.kind == (status == 200 ? .protocol : .httpStatus))
+                #expect(response.error?.code == (status == 200 ? .protocol : .httpStatus))
                 #expect(response.error?.errorDescription == text)
                 #expect(response.errorMessage?.contains(text) == true)
                 #expect(!response.isActive)
@@ -155,7 +155,7 @@ struct IntrospectionErrorTests {
             let start = clock.now
             let response = await client.introspect(token: "t")
             let elapsed = clock.now - start
-            #expect(response.error?.kind == .transport)
+            #expect(response.error?.code == .transport)
             #expect(response.errorMessage?.contains("timed out") == true)
             #expect(elapsed < .seconds(2))
         }
@@ -178,7 +178,7 @@ struct IntrospectionErrorTests {
         try await withLocalServer(faults: faults) { server in
             let token = server.issueToken(claims: server.accessTokenClaims())
             let response = await makeClient(server).introspect(token: token)
-            #expect(response.error?.kind == .validation)
+            #expect(response.error?.code == .validation)
             #expect(response.error?.validationError?.code == code, "\(response.errorMessage ?? "")")
         }
     }
@@ -189,7 +189,7 @@ struct IntrospectionErrorTests {
         faults.metadataIssuer = "https://impostor.example"
         try await withLocalServer(faults: faults) { server in
             let response = await makeClient(server).introspect(token: "t")
-            #expect(response.error?.kind == .configuration)
+            #expect(response.error?.code == .configuration)
             #expect(server.requestCount(path: server.introspectionPath) == 0)
         }
     }
@@ -200,7 +200,7 @@ struct IntrospectionErrorTests {
             endpoint: "http://127.0.0.1:9/introspect", clientID: "rs", clientSecret: "s", responseFormat: .jwt
         ))
         let response = await client.introspect(token: "t")
-        #expect(response.error?.kind == .configuration)
+        #expect(response.error?.code == .configuration)
     }
 
     @Test("A refused connection is a transport error; a non-https endpoint is refused before sending")
@@ -208,11 +208,11 @@ struct IntrospectionErrorTests {
         let refused = IntrospectionClient(options: IntrospectionClientOptions(
             endpoint: "http://127.0.0.1:9/introspect", clientID: "rs", clientSecret: "s", responseFormat: .json
         ))
-        #expect(await refused.introspect(token: "t").error?.kind == .transport)
+        #expect(await refused.introspect(token: "t").error?.code == .transport)
         let plain = IntrospectionClient(options: IntrospectionClientOptions(
             endpoint: "http://as.example.com/introspect", clientID: "rs", clientSecret: "s", responseFormat: .json
         ))
-        #expect(await plain.introspect(token: "t").error?.kind == .configuration)
+        #expect(await plain.introspect(token: "t").error?.code == .configuration)
     }
 
     @Test("Redirects are not followed: the credentials never go elsewhere")
@@ -223,7 +223,7 @@ struct IntrospectionErrorTests {
                     endpoint: redirecting.baseURL + "/introspect", clientID: "rs", clientSecret: "s", responseFormat: .json
                 ))
                 let response = await client.introspect(token: "t")
-                #expect(response.error?.kind == .httpStatus)
+                #expect(response.error?.code == .httpStatus)
                 #expect(response.httpStatus == 307)
                 #expect(target.requestCount == 0)
             }

@@ -138,9 +138,7 @@ enum ResponseClaims {
         guard claims[value].kind == .object else {
             throw .invalidIntrospection("\"token_introspection\" is a \(claims[value].kind.typeName), not an object")
         }
-        try IntrospectionTypeCheck.check { (body: (TapeMember) -> Void) in
-            claims.forEachMember(ofObjectAt: value) { name, _ in body(TapeMember(view: claims, nameEntry: name)) }
-        }
+        try IntrospectionTypeCheck.check(claims, objectAt: value)
         return value
     }
 
