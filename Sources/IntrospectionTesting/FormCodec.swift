@@ -2,10 +2,10 @@ import Foundation
 
 /// The local authorization server's own `application/x-www-form-urlencoded` codec (WHATWG URL §5),
 /// written apart from the client's so that a shared mistake cannot make the tests pass.
-public enum FormCodec {
+package enum FormCodec {
     /// Parses a form body into name-value pairs, in order: `+` is a space, `%XX` a byte, then UTF-8.
     /// Nil when a percent escape is malformed or the bytes are not UTF-8.
-    public static func decode(_ body: String) -> [(name: String, value: String)]? {
+    package static func decode(_ body: String) -> [(name: String, value: String)]? {
         var result: [(name: String, value: String)] = []
         for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -17,7 +17,7 @@ public enum FormCodec {
     }
 
     /// One encoded component, decoded.
-    public static func unescape(_ component: String) -> String? {
+    package static func unescape(_ component: String) -> String? {
         var bytes: [UInt8] = []
         var iterator = Array(component.utf8).makeIterator()
         while let byte = iterator.next() {
@@ -33,7 +33,7 @@ public enum FormCodec {
     }
 
     /// One component, encoded: ASCII letters, digits and `*-._` stay, a space is `+`, the rest `%XX`.
-    public static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         var output = ""
         for byte in text.utf8 {
             let scalar = Unicode.Scalar(byte)
@@ -49,7 +49,7 @@ public enum FormCodec {
     }
 
     /// The exact `Authorization` header RFC 6749 §2.3.1 prescribes for HTTP Basic client authentication.
-    public static func basicAuthorization(clientID: String, clientSecret: String) -> String {
+    package static func basicAuthorization(clientID: String, clientSecret: String) -> String {
         "Basic " + Data((escape(clientID) + ":" + escape(clientSecret)).utf8).base64EncodedString()
     }
 

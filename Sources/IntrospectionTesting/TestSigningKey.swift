@@ -153,10 +153,10 @@ public final class TestSigningKey: @unchecked Sendable {
 }
 
 /// Unpadded base64url encoding for building test tokens (the library's strict encoder).
-public enum TestBase64URL {
+package enum TestBase64URL {
     /// Encodes bytes.
-    public static func encode(_ bytes: some Sequence<UInt8>) -> String { Base64URL.encode(bytes) }
+    package static func encode(_ bytes: some Sequence<UInt8>) -> String { Base64URL.encode(bytes) }
 
     /// Encodes a string's UTF-8.
-    public static func encode(_ string: String) -> String { Base64URL.encode(Array(string.utf8)) }
+    package static func encode(_ string: String) -> String { Base64URL.encode(Array(string.utf8)) }
 }
