@@ -1,27 +1,57 @@
-import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
-/// A value behind a lock, in one allocation: a final class holding the standard library's `Mutex`
-/// inline beside the value, that copies of a struct can share.
+/// A value behind a lock, in one allocation (the shape of swift-certificates' and NIO's own lock box):
+/// a `ManagedBuffer` whose header is the value and whose single element is a `pthread_mutex_t`, at an
+/// address that never moves.
 ///
-/// Written by hand (twenty lines) so that the offline core does not depend on NIO for
-/// `NIOLockedValueBox`; the value is kept outside the `Mutex` so that values that are not `Sendable`
-/// (OpenSSL contexts) can be stored and handed out under the lock.
-package final class LockedValueBox<Value>: @unchecked Sendable {
-    // @unchecked: `value` is only read or written inside `mutex.withLock`.
-    private let mutex = Mutex<Void>(())
-    private var value: Value
+/// Written by hand (fifty lines) so that the offline core does not depend on NIO for
+/// `NIOLockedValueBox`. A pthread mutex rather than the standard library's `Mutex`: ThreadSanitizer
+/// models pthread locks, and the sanitizer pass in CI must see this lock for what it is.
+package struct LockedValueBox<Value>: @unchecked Sendable {
+    // @unchecked: the value is only read or written with the mutex held.
+    private let storage: Storage
 
     /// A box holding `value`.
     package init(_ value: Value) {
-        self.value = value
+        self.storage = Storage.make(value)
     }
 
     /// Runs `body` with exclusive access to the value.
     package func withLockedValue<Result, E: Error>(_ body: (inout Value) throws(E) -> Result) throws(E) -> Result {
-        var outcome: Swift.Result<Result, E>? = nil
-        mutex.withLock { _ in
-            outcome = Swift.Result { () throws(E) -> Result in try body(&value) }
+        try storage.withLockedValue(body)
+    }
+
+    private final class Storage: ManagedBuffer<Value, pthread_mutex_t> {
+        static func make(_ value: Value) -> Storage {
+            let buffer = Storage.create(minimumCapacity: 1) { _ in value }
+            let storage = unsafeDowncast(buffer, to: Storage.self)
+            storage.withUnsafeMutablePointerToElements { mutex in
+                mutex.initialize(to: pthread_mutex_t())
+                let status = pthread_mutex_init(mutex, nil)
+                precondition(status == 0, "pthread_mutex_init failed: \(status)")
+            }
+            return storage
         }
-        return try outcome!.get()
+
+        deinit {
+            withUnsafeMutablePointers { _, mutex in
+                pthread_mutex_destroy(mutex)
+                _ = mutex.deinitialize(count: 1)
+            }
+        }
+
+        func withLockedValue<Result, E: Error>(_ body: (inout Value) throws(E) -> Result) throws(E) -> Result {
+            try withUnsafeMutablePointers { (value, mutex) throws(E) -> Result in
+                pthread_mutex_lock(mutex)
+                defer { pthread_mutex_unlock(mutex) }
+                return try body(&value.pointee)
+            }
+        }
     }
 }
