@@ -88,8 +88,9 @@ public enum KeyManagementAlgorithm: String, Sendable, Hashable, CaseIterable, Cu
         self == .direct || self == .ecdhES
     }
 
-    /// Why a name is not supported, for names that are refused by design; nil for unknown names.
-    static func refusal(of name: String) -> String? {
+    /// Why `name` is never accepted, for the names refused by design (`RSA1_5`, `PBES2-*`); nil for any
+    /// other name.
+    public static func refusal(of name: String) -> String? {
         if name == "RSA1_5" { return "RSA1_5 is never accepted (PKCS #1 v1.5 padding oracles, RFC 8725 §3.2)" }
         if name.hasPrefix("PBES2") { return "\(name) is never accepted (password-based key encryption)" }
         return nil
