@@ -19,7 +19,7 @@ enum DecryptionJWKParser {
         try checkSize(keyType, privateKey: privateKey)
         return DecryptionKey(
             keyID: nil, keyType: keyType, algorithm: nil, use: nil, keyOperations: nil, bitCount: privateKey.bitCount,
-            material: .privateKey(privateKey))
+            material: DecryptionKey.Material(privateKey))
     }
 
     static func parseKey(_ jwk: JSONObject) throws(Unusable) -> DecryptionKey {
@@ -38,25 +38,25 @@ enum DecryptionJWKParser {
         switch keyTypeName {
         case "RSA":
             keyType = .rsa
-            material = .privateKey(try rsaKey(jwk))
+            material = DecryptionKey.Material(try rsaKey(jwk))
         case "EC":
             let curve = try JWKParser.ecCurve(jwk)
             keyType = .ec(curve)
-            material = .privateKey(try ecKey(jwk, curve: curve))
+            material = DecryptionKey.Material(try ecKey(jwk, curve: curve))
         case "OKP":
             guard let curve = try JWKParser.optionalString(jwk, "crv") else { throw Unusable("no \"crv\"") }
             guard curve == "X25519" else {
                 throw Unusable(curve.hasPrefix("Ed") ? "a signature curve (\(quoted(curve)))" : "unsupported curve \(quoted(curve))")
             }
             keyType = .x25519
-            material = .privateKey(try x25519Key(jwk))
+            material = DecryptionKey.Material(try x25519Key(jwk))
         case "oct":
             let secret = try JWKParser.bytes(jwk, "k")
             guard [16, 24, 32, 48, 64].contains(secret.count) else {
                 throw Unusable("a \(secret.count)-byte symmetric key fits no supported algorithm (16, 24, 32, 48 or 64 bytes)")
             }
             keyType = .symmetric(byteCount: secret.count)
-            material = .symmetric(SymmetricKeyBytes(secret))
+            material = DecryptionKey.Material(SymmetricKeyBytes(secret))
         default:
             throw Unusable("unsupported key type \(quoted(keyTypeName))")
         }
@@ -152,17 +152,5 @@ enum DecryptionJWKParser {
         } catch {
             throw Unusable(error.reason)
         }
-    }
-}
-
-extension DecryptionKey.Material {
-    var privateKey: EVPPrivateKey? {
-        if case .privateKey(let key) = self { return key }
-        return nil
-    }
-
-    var symmetricKey: SymmetricKeyBytes? {
-        if case .symmetric(let key) = self { return key }
-        return nil
     }
 }

@@ -52,10 +52,23 @@ public struct DecryptionKey: Sendable {
     /// The key itself.
     let material: Material
 
-    /// The OpenSSL private key or the symmetric key bytes.
-    enum Material: Sendable {
-        case privateKey(EVPPrivateKey)
-        case symmetric(SymmetricKeyBytes)
+    /// The OpenSSL private key or the symmetric key bytes: exactly one of the two.
+    ///
+    /// Two optionals, not an enum: Swift packs an enum's case into spare bits of a class pointer, which
+    /// LeakSanitizer cannot follow (the fuzz run reported the symmetric keys of a live set as leaked).
+    struct Material: Sendable {
+        let privateKey: EVPPrivateKey?
+        let symmetricKey: SymmetricKeyBytes?
+
+        init(_ privateKey: EVPPrivateKey) {
+            self.privateKey = privateKey
+            self.symmetricKey = nil
+        }
+
+        init(_ symmetricKey: SymmetricKeyBytes) {
+            self.privateKey = nil
+            self.symmetricKey = symmetricKey
+        }
     }
 
     /// Whether the key may decrypt a JWE with `algorithm` and `contentEncryption`: its type, curve or size
