@@ -30,6 +30,9 @@ static inline int COpenSSL_EVP_PKEY_PUBLIC_KEY(void) { return EVP_PKEY_PUBLIC_KE
 /// `EVP_PKEY_KEYPAIR`: the selection for `EVP_PKEY_fromdata` that builds a private key with its public half.
 static inline int COpenSSL_EVP_PKEY_KEYPAIR(void) { return EVP_PKEY_KEYPAIR; }
 
+/// `EVP_PKEY_KEY_PARAMETERS`: the selection for `EVP_PKEY_fromdata` that builds domain parameters only.
+static inline int COpenSSL_EVP_PKEY_KEY_PARAMETERS(void) { return EVP_PKEY_KEY_PARAMETERS; }
+
 /// `OPENSSL_free`, a macro over `CRYPTO_free` that records the caller's file and line.
 static inline void COpenSSL_OPENSSL_free(void *pointer) { OPENSSL_free(pointer); }
 

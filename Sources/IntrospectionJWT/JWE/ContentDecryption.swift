@@ -30,8 +30,7 @@ enum ContentDecryption {
                     jwe.iv.withUnsafeBufferPointer { iv in
                         jwe.ciphertext.withUnsafeBufferPointer { ciphertext in
                             al.withUnsafeBufferPointer { al in
-                                HMACFunction.shared.authenticate(
-                                    digestName: encryption.hmacDigestName,
+                                encryption.hmac.authenticate(
                                     key: UnsafeBufferPointer(rebasing: keyBytes[0..<half]),
                                     parts: [aad, iv, ciphertext, al], into: mac)
                             }

@@ -48,12 +48,12 @@ public enum ContentEncryptionAlgorithm: String, Sendable, Hashable, CaseIterable
         }
     }
 
-    /// The HMAC digest of a CBC-HMAC algorithm (OpenSSL's name).
-    var hmacDigestName: StaticString {
+    /// The HMAC of a CBC-HMAC algorithm (RFC 7518 §5.2.3-5.2.5).
+    var hmac: HMACFunction {
         switch self {
-        case .a128CBCHS256: "SHA2-256"
-        case .a192CBCHS384: "SHA2-384"
-        default: "SHA2-512"
+        case .a128CBCHS256: .sha256
+        case .a192CBCHS384: .sha384
+        default: .sha512
         }
     }
 }

@@ -27,7 +27,7 @@ enum ECDHKeyAgreement {
             guard let x = coordinate(jwk["x"], byteCount: curve.coordinateByteCount),
                 let y = coordinate(jwk["y"], byteCount: curve.coordinateByteCount)
             else { return EphemeralKey(curve: .ec(curve), key: nil) }
-            return EphemeralKey(curve: .ec(curve), key: try? EVPPublicKey.ec(curve: curve, x: x, y: y))
+            return EphemeralKey(curve: .ec(curve), key: try? EVPPublicKey.ephemeral(curve: curve, x: x, y: y))
         case "OKP" where curveName == "X25519":
             guard let x = coordinate(jwk["x"], byteCount: 32) else { return EphemeralKey(curve: .x25519, key: nil) }
             return EphemeralKey(curve: .x25519, key: try? EVPPublicKey.x25519(x: x))

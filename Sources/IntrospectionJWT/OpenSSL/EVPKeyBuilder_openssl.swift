@@ -11,11 +11,14 @@ enum EVPKeyBuilder {
         case publicKey
         /// A private key and its public half.
         case keyPair
+        /// Domain parameters only (an EC group).
+        case parameters
 
         var value: Int32 {
             switch self {
             case .publicKey: COpenSSL_EVP_PKEY_PUBLIC_KEY()
             case .keyPair: COpenSSL_EVP_PKEY_KEYPAIR()
+            case .parameters: COpenSSL_EVP_PKEY_KEY_PARAMETERS()
             }
         }
     }

@@ -176,18 +176,19 @@ final class EVPPrivateKey: @unchecked Sendable {
         }
     }
 
-    /// The ECDH (or X25519) shared secret with `peer`, or nil when `peer` is not a valid public key of
-    /// this key's own curve, or when an X25519 secret is all zero (a low-order point, RFC 7748 §6.1). On
-    /// the NIST curves a secret of zero bytes is a legitimate x-coordinate.
+    /// The ECDH (or X25519) shared secret with `peer`, or nil when `peer` is not of this key's own curve,
+    /// or when an X25519 secret is all zero (a low-order point, RFC 7748 §6.1). On the NIST curves a
+    /// secret of zero bytes is a legitimate x-coordinate. `peer` was checked when it was built
+    /// (``EVPPublicKey/ec(curve:x:y:check:)``: a point of the curve); OpenSSL refuses a peer of another group.
     func sharedSecret(with peer: EVPPublicKey) -> [UInt8]? {
         guard kind != .rsa, let context = EVP_PKEY_CTX_new_from_pkey(nil, pointer, nil) else {
             OpenSSLErrorStack.clear()
             return nil
         }
         defer { EVP_PKEY_CTX_free(context) }
-        // `validate: 1`: OpenSSL checks the peer key against this key's group once more.
+        // `validate: 0`: the point was checked when the peer key was built; OpenSSL still compares the groups.
         let ready = peer.withUnsafeKeyPointer { peerPointer in
-            EVP_PKEY_derive_init(context) == 1 && EVP_PKEY_derive_set_peer_ex(context, peerPointer, 1) == 1
+            EVP_PKEY_derive_init(context) == 1 && EVP_PKEY_derive_set_peer_ex(context, peerPointer, 0) == 1
         }
         var length = 0
         guard ready, EVP_PKEY_derive(context, nil, &length) == 1, length > 0 else {

@@ -48,21 +48,55 @@ final class EVPPublicKey: @unchecked Sendable {
     }
 
     /// An EC public key on a NIST curve from its affine coordinates; refused unless the point lies on
-    /// the curve and is a valid public key (`EVP_PKEY_public_check`). This is also what stops an
-    /// invalid-curve attack through an ECDH-ES `epk`.
+    /// the curve and is a valid public key (`EVP_PKEY_public_check`: on the curve, not the point at
+    /// infinity, of the group's order). Keys of a key set, checked once at load.
     static func ec(curve: EllipticCurve, x: [UInt8], y: [UInt8]) throws(KeyConstructionFailure) -> EVPPublicKey {
         let key = EVPPublicKey(takingOwnershipOf: try EVPKeyBuilder.build(algorithm: "EC", selection: .publicKey, parameters: [
             (ParameterName.groupName, .utf8(curve.rawValue)),
             (ParameterName.publicKey, .octets([0x04] + x + y)),  // uncompressed SEC 1 encoding
         ]))
-        guard let context = EVP_PKEY_CTX_new_from_pkey(nil, key.pointer, nil) else {
+        try key.checkPublicKey(on: curve, quick: false)
+        return key
+    }
+
+    /// An ECDH-ES `epk` on a NIST curve (RFC 7518 §4.6.1.1), made per response: a duplicate of the curve's
+    /// parameters-only key given the point (`EVP_PKEY_dup`, `EVP_PKEY_set1_encoded_public_key`), so that
+    /// no key type is looked up by name, then `EVP_PKEY_public_check_quick`: on the curve and not the point
+    /// at infinity. On the NIST prime curves (cofactor 1) that is the whole defence against invalid-curve
+    /// attacks; the order check of ``ec(curve:x:y:)`` would cost another scalar multiplication.
+    static func ephemeral(curve: EllipticCurve, x: [UInt8], y: [UInt8]) throws(KeyConstructionFailure) -> EVPPublicKey {
+        guard let template = curveParameters[curve], let copy = EVP_PKEY_dup(template.pointer) else {
+            throw KeyConstructionFailure(reason: "OpenSSL could not make a \(curve.rawValue) key: \(OpenSSLErrorStack.drain())")
+        }
+        let key = EVPPublicKey(takingOwnershipOf: copy)
+        let point = [0x04] + x + y  // uncompressed SEC 1 encoding
+        guard EVP_PKEY_set1_encoded_public_key(copy, point, point.count) == 1 else {
+            throw KeyConstructionFailure(reason: "the point is not on \(curve.rawValue): \(OpenSSLErrorStack.drain())")
+        }
+        try key.checkPublicKey(on: curve, quick: true)
+        return key
+    }
+
+    /// One parameters-only key per NIST curve: the templates of ``ephemeral(curve:x:y:)``.
+    private static let curveParameters: [EllipticCurve: EVPPublicKey] = {
+        var templates: [EllipticCurve: EVPPublicKey] = [:]
+        for curve in EllipticCurve.allCases {
+            let parameters = try? EVPKeyBuilder.build(algorithm: "EC", selection: .parameters, parameters: [
+                (ParameterName.groupName, .utf8(curve.rawValue)),
+            ])
+            templates[curve] = parameters.map(EVPPublicKey.init(takingOwnershipOf:))
+        }
+        return templates
+    }()
+
+    private func checkPublicKey(on curve: EllipticCurve, quick: Bool) throws(KeyConstructionFailure) {
+        guard let context = EVP_PKEY_CTX_new_from_pkey(nil, pointer, nil) else {
             throw KeyConstructionFailure(reason: "OpenSSL could not check the key: \(OpenSSLErrorStack.drain())")
         }
         defer { EVP_PKEY_CTX_free(context) }
-        guard EVP_PKEY_public_check(context) == 1 else {
+        guard (quick ? EVP_PKEY_public_check_quick(context) : EVP_PKEY_public_check(context)) == 1 else {
             throw KeyConstructionFailure(reason: "the point is not a valid public key on \(curve.rawValue): \(OpenSSLErrorStack.drain())")
         }
-        return key
     }
 
     /// An Ed25519 or Ed448 public key from its raw encoding.
@@ -74,14 +108,25 @@ final class EVPPublicKey: @unchecked Sendable {
         return EVPPublicKey(takingOwnershipOf: pointer)
     }
 
-    /// An X25519 public key (an ECDH-ES `epk`) from its raw 32 bytes. Every 32-byte string is a
+    /// An X25519 public key (an ECDH-ES `epk`) from its raw 32 bytes, made as ``ephemeral(curve:x:y:)``
+    /// makes a NIST one: a duplicate of a template key given the bytes. Every 32-byte string is a
     /// u-coordinate; low-order points are caught where the shared secret comes out as zero.
     static func x25519(x: [UInt8]) throws(KeyConstructionFailure) -> EVPPublicKey {
-        guard x.count == 32, let pointer = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, nil, x, x.count) else {
+        guard x.count == 32, let template = x25519Template, let copy = EVP_PKEY_dup(template.pointer) else {
             throw KeyConstructionFailure(reason: "OpenSSL refused the X25519 key: \(OpenSSLErrorStack.drain())")
         }
-        return EVPPublicKey(takingOwnershipOf: pointer)
+        let key = EVPPublicKey(takingOwnershipOf: copy)
+        guard EVP_PKEY_set1_encoded_public_key(copy, x, x.count) == 1 else {
+            throw KeyConstructionFailure(reason: "OpenSSL refused the X25519 key: \(OpenSSLErrorStack.drain())")
+        }
+        return key
     }
+
+    /// The X25519 template: the base point (u = 9).
+    private static let x25519Template: EVPPublicKey? = {
+        let basePoint: [UInt8] = [9] + [UInt8](repeating: 0, count: 31)
+        return EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, nil, basePoint, basePoint.count).map(EVPPublicKey.init(takingOwnershipOf:))
+    }()
 
     /// Lends the `EVP_PKEY` to `body` (an ECDH derivation that takes this key as its peer); the pointer
     /// must not be kept.
