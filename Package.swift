@@ -1,17 +1,34 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
+// Swift 6.2: the command-line tool uses `@concurrent` (SE-0461).
 import PackageDescription
 
+// Dependencies point one way:
+//
+//   IntrospectionJWT                offline core: JSON, JOSE, keys, OpenSSL, claims, archive, verifier
+//     └ IntrospectionRemoteKeys     the network edge, over swift-http-types: transport protocol, URL
+//                                   policy, redirects, JWKS and metadata fetchers, remote key source
+//         └ IntrospectionAsyncHTTPClient   the default transport (async-http-client) and the
+//                                          initialisers that default to it
+//             └ TokenIntrospectionClient, IntrospectionConformance, IntrospectionTesting
+//                 └ introspection-jwt (the command-line tool)
+//
+// The core needs nothing but OpenSSL: no NIO, no async-http-client, no BoringSSL in its build graph
+// (`Scripts/check-offline-core.sh` builds a consumer of the core alone and checks).
 let package = Package(
     name: "swift-introspection-jwt",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "IntrospectionJWT", targets: ["IntrospectionJWT"]),
+        .library(name: "IntrospectionRemoteKeys", targets: ["IntrospectionRemoteKeys"]),
+        .library(name: "IntrospectionAsyncHTTPClient", targets: ["IntrospectionAsyncHTTPClient"]),
         .library(name: "TokenIntrospectionClient", targets: ["TokenIntrospectionClient"]),
         .library(name: "IntrospectionConformance", targets: ["IntrospectionConformance"]),
+        .library(name: "IntrospectionTesting", targets: ["IntrospectionTesting"]),
         .executable(name: "introspection-jwt", targets: ["IntrospectionJWTCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -25,28 +42,53 @@ let package = Package(
         ),
         .target(
             name: "IntrospectionJWT",
+            dependencies: ["COpenSSL"]
+        ),
+        .target(
+            name: "IntrospectionRemoteKeys",
             dependencies: [
-                "COpenSSL",
+                "IntrospectionJWT",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        .target(
+            name: "IntrospectionAsyncHTTPClient",
+            dependencies: [
+                "IntrospectionJWT",
+                "IntrospectionRemoteKeys",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .executableTarget(
-            name: "IntrospectionJWTCLI",
+        .target(
+            name: "TokenIntrospectionClient",
             dependencies: [
                 "IntrospectionJWT",
-                "TokenIntrospectionClient",
-                "IntrospectionConformance",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "IntrospectionRemoteKeys",
+                "IntrospectionAsyncHTTPClient",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
-            name: "IntrospectionTestSupport",
+            name: "IntrospectionConformance",
+            dependencies: [
+                "IntrospectionJWT",
+                "IntrospectionRemoteKeys",
+                "IntrospectionAsyncHTTPClient",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        // A local authorization server and test HTTP servers on 127.0.0.1, for testing resource servers
+        // (and this package) against a real RFC 9701 server.
+        .target(
+            name: "IntrospectionTesting",
             dependencies: [
                 "IntrospectionJWT",
                 "COpenSSL",
@@ -56,30 +98,35 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
-        .target(
-            name: "TokenIntrospectionClient",
+        .executableTarget(
+            name: "IntrospectionJWTCLI",
             dependencies: [
                 "IntrospectionJWT",
+                "IntrospectionRemoteKeys",
+                "IntrospectionAsyncHTTPClient",
+                "TokenIntrospectionClient",
+                "IntrospectionConformance",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(
-            name: "IntrospectionConformance",
-            dependencies: ["IntrospectionJWT"]
-        ),
         .testTarget(
             name: "IntrospectionConformanceTests",
-            dependencies: ["IntrospectionConformance", "IntrospectionJWT", "IntrospectionTestSupport"]
+            dependencies: ["IntrospectionConformance", "IntrospectionJWT", "IntrospectionRemoteKeys", "IntrospectionTesting"]
         ),
         .testTarget(
             name: "IntrospectionJWTTests",
-            dependencies: ["IntrospectionJWT", "IntrospectionTestSupport"]
+            dependencies: ["IntrospectionJWT", "IntrospectionTesting"]
         ),
         .testTarget(
             name: "RemoteKeysTests",
             dependencies: [
                 "IntrospectionJWT",
-                "IntrospectionTestSupport",
+                "IntrospectionRemoteKeys",
+                "IntrospectionAsyncHTTPClient",
+                "IntrospectionTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
@@ -88,11 +135,18 @@ let package = Package(
         ),
         .testTarget(
             name: "IntrospectionJWTCLITests",
-            dependencies: ["IntrospectionJWTCLI", "IntrospectionJWT", "IntrospectionTestSupport"]
+            dependencies: ["IntrospectionJWTCLI", "IntrospectionJWT", "IntrospectionTesting"]
         ),
         .testTarget(
             name: "TokenIntrospectionTests",
-            dependencies: ["TokenIntrospectionClient", "IntrospectionJWT", "IntrospectionTestSupport"]
+            dependencies: [
+                "TokenIntrospectionClient",
+                "IntrospectionJWT",
+                "IntrospectionRemoteKeys",
+                "IntrospectionAsyncHTTPClient",
+                "IntrospectionTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
         ),
     ]
 )

@@ -8,7 +8,7 @@ let mainPackage = String(Context.packageDirectory.split(separator: "/").dropLast
 
 let package = Package(
     name: "IntrospectionJWTBenchmarks",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     dependencies: [
         .package(path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),

@@ -13,7 +13,7 @@ let mainPackage = String(Context.packageDirectory.split(separator: "/").dropLast
 
 let package = Package(
     name: "IntrospectionJWTFuzz",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     dependencies: [
         .package(path: ".."),
     ],

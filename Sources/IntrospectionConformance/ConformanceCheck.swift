@@ -77,3 +77,9 @@ public struct ConformanceCheckDefinition: Sendable, Hashable {
         self.level = level
     }
 }
+
+/// A one-line reason a check failed (internal: a report carries it as its `reason`).
+struct ReasonError: Error {
+    let reason: String
+    init(_ reason: String) { self.reason = reason }
+}

@@ -1,5 +1,8 @@
-public import Foundation
+import Foundation
+import HTTPTypes
+public import IntrospectionAsyncHTTPClient
 public import IntrospectionJWT
+public import IntrospectionRemoteKeys
 
 /// Checks an authorization server against RFC 9701 (JWT introspection responses), RFC 7662 and the
 /// RFC 8414 metadata they rely on, by talking to it as a resource server would.
@@ -60,13 +63,14 @@ public struct ConformanceChecker: Sendable {
     /// What to check.
     public let configuration: Configuration
     let transport: any HTTPTransport
-    let clock: @Sendable () -> Date
+    let clock: any IntrospectionClock
 
-    /// Makes a checker that sends its requests through `transport` and reads the local time from `clock`.
+    /// Makes a checker that sends its requests through `transport` (`AsyncHTTPClientTransport` by
+    /// default) and reads the local time from `clock`.
     public init(
         configuration: Configuration,
         transport: any HTTPTransport = AsyncHTTPClientTransport(),
-        clock: @escaping @Sendable () -> Date = { Date() }
+        clock: any IntrospectionClock = .system
     ) {
         self.configuration = configuration
         self.transport = transport
@@ -85,11 +89,11 @@ public struct ConformanceChecker: Sendable {
 final class ConformanceRun {
     let configuration: ConformanceChecker.Configuration
     let transport: any HTTPTransport
-    let clock: @Sendable () -> Date
+    let clock: any IntrospectionClock
     private var outcomes: [String: (outcome: ConformanceOutcome, reason: String)] = [:]
     var metadataURL: String?
 
-    init(configuration: ConformanceChecker.Configuration, transport: any HTTPTransport, clock: @escaping @Sendable () -> Date) {
+    init(configuration: ConformanceChecker.Configuration, transport: any HTTPTransport, clock: any IntrospectionClock) {
         self.configuration = configuration
         self.transport = transport
         self.clock = clock
@@ -164,23 +168,36 @@ final class ConformanceRun {
 
     // MARK: - HTTP
 
-    /// Sends one request; a transport failure is a one-line reason.
-    func send(_ request: HTTPRequest, followRedirects: Bool = false) async -> Result<HTTPResponse, ReasonError> {
+    /// An answer as the checks read it.
+    struct Received {
+        /// The status code.
+        let status: Int
+        /// The header fields.
+        let headerFields: HTTPFields
+        /// The body.
+        let body: [UInt8]
+
+        /// The essence of `Content-Type` (`application/json`), or nil.
+        var mediaType: String? {
+            headerFields[.contentType].map(MediaType.essence(of:)).flatMap { $0.isEmpty ? nil : $0 }
+        }
+    }
+
+    /// Sends one introspection request (no redirects followed); a transport failure is a one-line reason.
+    func send(_ request: ConformanceRequests.Request) async -> Result<Received, ReasonError> {
+        guard let head = HTTPRequest(method: .post, urlString: request.endpoint, headerFields: request.headerFields) else {
+            return .failure(ReasonError("request failed: \(HTTPTransportError.invalidURL.message)"))
+        }
         do {
-            if followRedirects {
-                return .success(try await transport.sendFollowingRedirects(
-                    request, timeout: configuration.timeout, maximumBodyByteCount: 1 << 20))
-            }
-            return .success(try await transport.send(request, timeout: configuration.timeout, maximumBodyByteCount: 1 << 20))
-        } catch let error as HTTPTransportError {
-            return .failure(ReasonError("request failed: \(error.description)"))
+            let answer = try await transport.sendOnce(head, body: request.body, timeout: configuration.timeout, maximumBodyByteCount: 1 << 20)
+            return .success(Received(status: answer.response.status.code, headerFields: answer.response.headerFields, body: answer.body))
         } catch {
-            return .failure(ReasonError("request failed: \(error)"))
+            return .failure(ReasonError("request failed: \(error.message)"))
         }
     }
 
     /// `status N`, with the OAuth `error` code of a JSON body when there is one.
-    static func describeStatus(_ response: HTTPResponse) -> String {
+    static func describeStatus(_ response: Received) -> String {
         var text = "status \(response.status)"
         if let object = (try? JSONValue(parsing: response.body))?.objectValue, let code = object["error"]?.stringValue {
             text += " (error \"\(code)\")"
@@ -192,6 +209,6 @@ final class ConformanceRun {
 
     /// The basic `Authorization` header of the configured client.
     var basicAuthorization: String {
-        ConformanceRequests.basicAuthorization(clientID: configuration.clientID, clientSecret: configuration.clientSecret)
+        FormURLEncoding.basicAuthorization(clientID: configuration.clientID, clientSecret: configuration.clientSecret)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import IntrospectionJWT
+import IntrospectionRemoteKeys
 
 extension ConformanceRun {
     /// The `jwt.*` checks, in report order.
@@ -16,24 +17,24 @@ extension ConformanceRun {
         let request = ConformanceRequests.introspection(
             endpoint: endpoint, token: configuration.activeToken, accept: ConformanceRequests.jwtMediaType,
             authorization: basicAuthorization)
-        let response: HTTPResponse
+        let answer: Received
         switch await send(request) {
-        case .success(let value): response = value
+        case .success(let value): answer = value
         case .failure(let error):
             fail(ConformanceChecks.jwtStatus, error.reason)
             skipRest(Self.jwtChecks, "no answer (jwt.status)")
             return
         }
-        let receivedAt = clock()
-        guard response.status == 200 else {
-            fail(ConformanceChecks.jwtStatus, Self.describeStatus(response))
+        let receivedAt = clock.now
+        guard answer.status == 200 else {
+            fail(ConformanceChecks.jwtStatus, Self.describeStatus(answer))
             skipRest(Self.jwtChecks, "no 200 answer (jwt.status)")
             return
         }
         pass(ConformanceChecks.jwtStatus, "status 200")
 
-        let mediaType = response.mediaType
-        if mediaType == "application/json" || (try? JSONValue(parsing: response.body))?.objectValue != nil {
+        let mediaType = answer.mediaType
+        if mediaType == "application/json" || (try? JSONValue(parsing: answer.body))?.objectValue != nil {
             fail(ConformanceChecks.jwtNotDowngraded, "answered with a JSON object (Content-Type \(mediaType ?? "none")) instead of a JWT")
             skipRest(Self.jwtChecks, "the answer is plain JSON (jwt.not_downgraded)")
             return
@@ -43,96 +44,72 @@ extension ConformanceRun {
         if mediaType == ConformanceRequests.jwtMediaType {
             pass(ConformanceChecks.jwtContentType, "Content-Type \(mediaType ?? "")")
         } else {
-            fail(ConformanceChecks.jwtContentType, mediaType.map { "Content-Type is \(Self.quote($0))" } ?? "no Content-Type")
+            fail(ConformanceChecks.jwtContentType, mediaType.map { "Content-Type is \(quoted($0))" } ?? "no Content-Type")
         }
 
-        let jws: ReceivedJWS
-        switch ReceivedJWS.parse(String(decoding: response.body, as: UTF8.self)) {
-        case .success(let value): jws = value
-        case .failure(let error):
-            fail(ConformanceChecks.jwtCompact, error.reason)
+        let response: ResponseRules
+        do {
+            response = try ResponseRules(String(decoding: answer.body, as: UTF8.self))
+        } catch {
+            fail(ConformanceChecks.jwtCompact, error.message)
             skipRest(Self.jwtChecks, "the body is not a compact JWS (jwt.compact)")
             return
         }
         pass(ConformanceChecks.jwtCompact, "3 parts, header and payload JSON objects")
 
-        record(ConformanceChecks.jwtType, Self.checkType(jws.header))
-        checkAlgorithm(jws.header, advertised: advertisedAlgorithms)
-        checkKeyAndSignature(jws, keys: keys, keyCheck: ConformanceChecks.jwtKeyID, signatureCheck: ConformanceChecks.jwtSignature)
-        record(ConformanceChecks.jwtIssuer, checkIssuer(jws.claims))
-        record(ConformanceChecks.jwtAudience, checkAudience(jws.claims))
-        record(ConformanceChecks.jwtIssuedAt, checkIssuedAt(jws.claims, receivedAt: receivedAt))
-        record(ConformanceChecks.jwtTokenIntrospection, Self.checkTokenIntrospection(jws.claims))
+        // Each rule is the verifier's own (ResponseRules); here every outcome is recorded.
+        record(ConformanceChecks.jwtType, Self.outcome { () throws(IntrospectionJWTError) in "\"typ\" is \(quoted(try response.checkType()))" })
+        checkAlgorithm(response.header, advertised: advertisedAlgorithms)
+        checkKeyAndSignature(response, keys: keys, keyCheck: ConformanceChecks.jwtKeyID, signatureCheck: ConformanceChecks.jwtSignature)
+        record(ConformanceChecks.jwtIssuer, Self.outcome { () throws(IntrospectionJWTError) in
+            try response.checkIssuer(expected: configuration.issuer)
+            return "\"iss\" is the issuer"
+        })
+        record(ConformanceChecks.jwtAudience, Self.outcome { () throws(IntrospectionJWTError) in
+            try response.checkAudience(expected: acceptedAudiences)
+            return "\"aud\" contains \(acceptedAudiences.map { quoted($0) }.joined(separator: " or "))"
+        })
+        record(ConformanceChecks.jwtIssuedAt, Self.outcome { () throws(IntrospectionJWTError) in
+            // Within the tolerance either way: no maximum age beyond the tolerance itself.
+            let tolerance = configuration.issuedAtTolerance
+            try response.checkIssuedAt(at: receivedAt, maximumAge: .zero, clockSkew: tolerance)
+            return "\"iat\" is within \(tolerance.wholeSeconds) s of the local clock"
+        })
+        record(ConformanceChecks.jwtTokenIntrospection, Self.checkTokenIntrospection(response))
+        let claims = response.claims
         for (check, name) in [(ConformanceChecks.jwtNoTopLevelSubject, "sub"), (ConformanceChecks.jwtNoTopLevelExpiration, "exp")] {
-            if let value = jws.claims[name] {
-                fail(check, "top-level \"\(name)\" is present: \(Self.quote(value))")
+            if let value = claims[name] {
+                fail(check, "top-level \"\(name)\" is present: \(quoted(value))")
             } else {
                 pass(check, "no top-level \"\(name)\"")
             }
         }
     }
 
-    /// `jwt.typ`.
-    static func checkType(_ header: JSONObject) -> Result<String, ReasonError> {
-        guard let value = header["typ"] else { return .failure(ReasonError("the header has no \"typ\"")) }
-        guard let type = value.stringValue else { return .failure(ReasonError("\"typ\" is a \(value.typeName), not a string")) }
-        let lowered = type.lowercased()
-        guard lowered == "token-introspection+jwt" || lowered == "application/token-introspection+jwt" else {
-            return .failure(ReasonError("\"typ\" is \(quote(type))"))
+    /// A rule's outcome as a check result: its pass reason, or its error's message.
+    static func outcome(_ rule: () throws(IntrospectionJWTError) -> String) -> Result<String, ReasonError> {
+        do {
+            return .success(try rule())
+        } catch {
+            return .failure(ReasonError(error.message))
         }
-        return .success("\"typ\" is \(quote(type))")
     }
 
-    /// `jwt.alg`.
+    /// `jwt.alg`: present, a string, not `none`, and among the advertised algorithms (which may include
+    /// ones this package does not implement: advertising them is not a fault).
     func checkAlgorithm(_ header: JSONObject, advertised: [String]?) {
         let check = ConformanceChecks.jwtAlgorithm
         guard let value = header["alg"] else { return fail(check, "the header has no \"alg\"") }
         guard let name = value.stringValue else { return fail(check, "\"alg\" is a \(value.typeName), not a string") }
         guard name != "none" else { return fail(check, "\"alg\" is \"none\": the response is unsigned") }
         guard let advertised else {
-            return skip(check, "\"alg\" is \(Self.quote(name)); no advertised list to compare with (metadata.introspection_signing_alg_values_supported)")
+            return skip(check, "\"alg\" is \(quoted(name)); no advertised list to compare with (metadata.introspection_signing_alg_values_supported)")
         }
         if advertised.contains(where: { $0.utf8.elementsEqual(name.utf8) }) {
-            pass(check, "\(Self.quote(name)) is advertised")
+            pass(check, "\(quoted(name)) is advertised")
         } else {
-            fail(check, "\(Self.quote(name)) is not among the advertised \(advertised.joined(separator: ", "))")
+            fail(check, "\(quoted(name)) is not among the advertised \(advertised.joined(separator: ", "))")
         }
-    }
-
-    /// The key check and the signature check of `jws` (for the active or the inactive answer).
-    func checkKeyAndSignature(
-        _ jws: ReceivedJWS, keys: JWKSet?, keyCheck: ConformanceCheckDefinition, signatureCheck: ConformanceCheckDefinition
-    ) {
-        guard let keys else {
-            skip(keyCheck, "no JWK Set (jwks.document)")
-            skip(signatureCheck, "no JWK Set (jwks.document)")
-            return
-        }
-        let candidates: [VerificationKey]
-        switch Self.selectKeys(for: jws, in: keys) {
-        case .success(let selection):
-            pass(keyCheck, selection.reason)
-            candidates = selection.keys
-        case .failure(let error):
-            fail(keyCheck, error.reason)
-            skip(signatureCheck, "no key to verify with (\(keyCheck.id))")
-            return
-        }
-        let name = jws.header["alg"]?.stringValue ?? ""
-        if SignatureAlgorithm(rawValue: name) == nil, name != "none", !name.hasPrefix("HS") {
-            return skip(signatureCheck, "alg \(Self.quote(name)) is not one this checker implements")
-        }
-        record(signatureCheck, Self.verifySignature(of: jws, with: candidates))
-    }
-
-    /// `jwt.iss`.
-    func checkIssuer(_ claims: JSONObject) -> Result<String, ReasonError> {
-        guard let value = claims["iss"] else { return .failure(ReasonError("no \"iss\" claim")) }
-        guard let issuer = value.stringValue else { return .failure(ReasonError("\"iss\" is a \(value.typeName), not a string")) }
-        guard issuer.utf8.elementsEqual(configuration.issuer.utf8) else {
-            return .failure(ReasonError("\"iss\" is \(Self.quote(issuer)), not \(Self.quote(configuration.issuer))"))
-        }
-        return .success("\"iss\" is the issuer")
     }
 
     /// The audiences `aud` may contain: the client id and the configured audience.
@@ -140,55 +117,16 @@ extension ConformanceRun {
         [configuration.clientID] + (configuration.audience.map { [$0] } ?? [])
     }
 
-    /// `jwt.aud`.
-    func checkAudience(_ claims: JSONObject) -> Result<String, ReasonError> {
-        guard let value = claims["aud"] else { return .failure(ReasonError("no \"aud\" claim")) }
-        let audiences: [String]
-        switch value {
-        case .string(let audience): audiences = [audience]
-        case .array(let entries):
-            audiences = entries.compactMap(\.stringValue)
-            guard audiences.count == entries.count else {
-                return .failure(ReasonError("\"aud\" holds values that are not strings: \(Self.quote(value))"))
-            }
-        default: return .failure(ReasonError("\"aud\" is a \(value.typeName), not a string or an array of strings"))
-        }
-        let accepted = acceptedAudiences
-        guard let match = audiences.first(where: { audience in accepted.contains { $0.utf8.elementsEqual(audience.utf8) } }) else {
-            let expected = accepted.map { Self.quote($0) }.joined(separator: " or ")
-            return .failure(ReasonError("\"aud\" \(Self.quote(value)) contains neither \(expected)"))
-        }
-        return .success("\"aud\" contains \(Self.quote(match))")
-    }
-
-    /// `jwt.iat`.
-    func checkIssuedAt(_ claims: JSONObject, receivedAt: Date) -> Result<String, ReasonError> {
-        guard let value = claims["iat"] else { return .failure(ReasonError("no \"iat\" claim")) }
-        guard let issuedAt = value.doubleValue else { return .failure(ReasonError("\"iat\" is a \(value.typeName), not a number")) }
-        let difference = issuedAt - receivedAt.timeIntervalSince1970
-        let (seconds, attoseconds) = configuration.issuedAtTolerance.components
-        let tolerance = Double(seconds) + Double(attoseconds) / 1e18
-        let distance = Int(abs(difference).rounded())
-        let direction = difference > 0 ? "ahead of" : "behind"
-        guard abs(difference) <= tolerance else {
-            return .failure(ReasonError("\"iat\" \(Self.quote(value)) is \(distance) s \(direction) the local clock (tolerance \(Int(tolerance)) s)"))
-        }
-        return .success("\"iat\" is within \(distance) s of the local clock")
-    }
-
-    /// `jwt.token_introspection`.
-    static func checkTokenIntrospection(_ claims: JSONObject) -> Result<String, ReasonError> {
-        guard let value = claims["token_introspection"] else { return .failure(ReasonError("no \"token_introspection\" claim")) }
-        guard let object = value.objectValue else {
-            return .failure(ReasonError("\"token_introspection\" is a \(value.typeName), not an object"))
-        }
-        let introspection: TokenIntrospection
+    /// `jwt.token_introspection`: the verifier's rule (present, an object, RFC 7662 types), and `active`
+    /// true for the token given as active.
+    static func checkTokenIntrospection(_ response: ResponseRules) -> Result<String, ReasonError> {
+        let object: JSONObject
         do {
-            introspection = try TokenIntrospection(validating: object)
+            object = try response.checkTokenIntrospection()
         } catch {
             return .failure(ReasonError(error.message))
         }
-        guard introspection.isActive else {
+        guard object["active"] == .bool(true) else {
             return .failure(ReasonError("\"active\" is false for the token given as active"))
         }
         let names = object.members.map(\.name).joined(separator: ", ")

@@ -1,4 +1,6 @@
+import HTTPTypes
 import IntrospectionJWT
+import IntrospectionRemoteKeys
 
 extension ConformanceRun {
     /// The `inactive.*` checks, in report order.
@@ -23,7 +25,7 @@ extension ConformanceRun {
         let token = configuration.inactiveToken ?? ConformanceRequests.randomToken()
         let request = ConformanceRequests.introspection(
             endpoint: endpoint, token: token, accept: ConformanceRequests.jwtMediaType, authorization: basicAuthorization)
-        let response: HTTPResponse
+        let response: Received
         switch await send(request) {
         case .success(let value): response = value
         case .failure(let error):
@@ -34,28 +36,23 @@ extension ConformanceRun {
             fail(ConformanceChecks.inactiveStatus, Self.describeStatus(response) + "; an inactive token is not an error")
             return skipRest(Self.inactiveChecks, "no 200 answer (inactive.status)")
         }
-        let jws: ReceivedJWS
-        switch ReceivedJWS.parse(String(decoding: response.body, as: UTF8.self)) {
-        case .success(let value): jws = value
-        case .failure(let error):
-            fail(ConformanceChecks.inactiveStatus, "status 200, but the body is not a compact JWS: \(error.reason)")
+        let answer: ResponseRules
+        do {
+            answer = try ResponseRules(String(decoding: response.body, as: UTF8.self))
+        } catch {
+            fail(ConformanceChecks.inactiveStatus, "status 200, but the body is not a compact JWS: \(error.message)")
             return skipRest(Self.inactiveChecks, "no JWT (inactive.status)")
         }
         pass(ConformanceChecks.inactiveStatus, "status 200 with a compact JWS")
 
-        switch Self.selectKeys(for: jws, in: keys) {
-        case .success(let selection):
-            record(ConformanceChecks.inactiveSignature, Self.verifySignature(of: jws, with: selection.keys))
-        case .failure(let error):
-            fail(ConformanceChecks.inactiveSignature, error.reason)
-        }
+        checkSignature(answer, keys: keys, check: ConformanceChecks.inactiveSignature)
         guard passed(ConformanceChecks.inactiveSignature) else {
             return skip(ConformanceChecks.inactiveExactlyFalse, "the answer is not verified (inactive.signature)")
         }
         guard passed(ConformanceChecks.jwtTokenIntrospection) else {
             return skip(ConformanceChecks.inactiveExactlyFalse, "the active answer did not pass jwt.token_introspection")
         }
-        record(ConformanceChecks.inactiveExactlyFalse, Self.checkExactlyInactive(jws.claims))
+        record(ConformanceChecks.inactiveExactlyFalse, Self.checkExactlyInactive(answer.claims))
     }
 
     /// `inactive.active_false`: `token_introspection` is exactly `{"active": false}`.
@@ -66,7 +63,7 @@ extension ConformanceRun {
         }
         guard let active = object["active"] else { return .failure(ReasonError("no \"active\" member")) }
         guard active == .bool(false) else {
-            return .failure(ReasonError("\"active\" is \(quote(active)) for an inactive token"))
+            return .failure(ReasonError("\"active\" is \(quoted(active)) for an inactive token"))
         }
         let others = object.members.map(\.name).filter { $0 != "active" }
         guard others.isEmpty else {
@@ -80,14 +77,14 @@ extension ConformanceRun {
         let check = ConformanceChecks.jsonResponse
         let request = ConformanceRequests.introspection(
             endpoint: endpoint, token: configuration.activeToken, accept: "application/json", authorization: basicAuthorization)
-        let response: HTTPResponse
+        let response: Received
         switch await send(request) {
         case .success(let value): response = value
         case .failure(let error): return fail(check, error.reason)
         }
         guard response.status == 200 else { return fail(check, Self.describeStatus(response)) }
         guard response.mediaType == "application/json" else {
-            return fail(check, response.mediaType.map { "Content-Type is \(Self.quote($0)), not application/json" } ?? "no Content-Type")
+            return fail(check, response.mediaType.map { "Content-Type is \(quoted($0)), not application/json" } ?? "no Content-Type")
         }
         let object: JSONObject
         do {
@@ -120,7 +117,7 @@ extension ConformanceRun {
             }
         }
 
-        let wrongSecret = ConformanceRequests.basicAuthorization(
+        let wrongSecret = FormURLEncoding.basicAuthorization(
             clientID: configuration.clientID, clientSecret: configuration.clientSecret + "-wrong")
         let wrong = ConformanceRequests.introspection(
             endpoint: endpoint, token: configuration.activeToken, accept: ConformanceRequests.jwtMediaType, authorization: wrongSecret)
@@ -136,8 +133,8 @@ extension ConformanceRun {
                 return
             }
             pass(ConformanceChecks.authWrongCredentials, Self.describeStatus(response))
-            if let challenge = response.header("WWW-Authenticate") {
-                pass(ConformanceChecks.authChallenge, "WWW-Authenticate: \(Self.quote(challenge, limit: 60))")
+            if let challenge = response.headerFields[.wwwAuthenticate] {
+                pass(ConformanceChecks.authChallenge, "WWW-Authenticate: \(quoted(challenge, limit: 60))")
             } else {
                 fail(ConformanceChecks.authChallenge, "the 401 has no WWW-Authenticate header")
             }

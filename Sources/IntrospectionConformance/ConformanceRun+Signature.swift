@@ -1,50 +1,57 @@
 import IntrospectionJWT
 
 extension ConformanceRun {
-    /// The keys of `keys` that the header of `jws` selects: by `kid` (exact) when present, else every
-    /// key that fits `alg`. The error says why none fits.
-    static func selectKeys(for jws: ReceivedJWS, in keys: JWKSet) -> Result<(keys: [VerificationKey], reason: String), ReasonError> {
-        let algorithmName = jws.header["alg"]?.stringValue
-        let algorithm = algorithmName.flatMap(SignatureAlgorithm.init(rawValue:))
-        switch jws.header["kid"] {
-        case .string(let keyID)?:
-            let named = keys.keys(withID: keyID)
-            guard !named.isEmpty else {
-                return .failure(ReasonError("no key with kid \(quote(keyID)) in the JWK Set"))
+    /// The key check and the signature check of a response (the active or the inactive answer), with the
+    /// verifier's own key selection and signature rule: no fitting key fails the key check; a weak key or a
+    /// signature that does not verify fails the signature check.
+    func checkKeyAndSignature(
+        _ response: ResponseRules, keys: JWKSet?, keyCheck: ConformanceCheckDefinition, signatureCheck: ConformanceCheckDefinition
+    ) {
+        guard let keys else {
+            skip(keyCheck, "no JWK Set (jwks.document)")
+            skip(signatureCheck, "no JWK Set (jwks.document)")
+            return
+        }
+        let keyID = response.header["kid"]
+        let algorithm: SignatureAlgorithm
+        do {
+            algorithm = try response.algorithm()
+        } catch {
+            // Not an algorithm an RS can verify with the JWK Set: the key check can only look the kid up.
+            let name = response.header["alg"]?.stringValue ?? ""
+            if let keyID = keyID?.stringValue, !keys.keys(withID: keyID).isEmpty {
+                pass(keyCheck, "kid \(quoted(keyID)) found")
+            } else {
+                fail(keyCheck, keyID.map { "no key with kid \(quoted($0)) in the JWK Set" } ?? "no kid, and alg \(quoted(name)) selects no key")
             }
-            guard let algorithm else { return .success((named, "kid \(quote(keyID)) found")) }
-            let fitting = named.filter { $0.fits(algorithm) }
-            guard !fitting.isEmpty else {
-                return .failure(ReasonError("the key with kid \(quote(keyID)) does not fit \(algorithm) (kty, crv, alg or use differ)"))
+            if name == "none" || name.hasPrefix("HS") {
+                fail(signatureCheck, "alg \(quoted(name)) is not an asymmetric signature; nothing an RS can verify with the JWK Set")
+            } else {
+                skip(signatureCheck, "alg \(quoted(name)) is not one this checker implements")
             }
-            return .success((fitting, "kid \(quote(keyID)) found, fits \(algorithm)"))
-        case .some(let value):
-            return .failure(ReasonError("\"kid\" is a \(value.typeName), not a string"))
-        case nil:
-            guard let algorithm else {
-                return .failure(ReasonError("no kid, and alg \(algorithmName.map { quote($0) } ?? "(none)") selects no key"))
-            }
-            let fitting = keys.keys.filter { $0.fits(algorithm) }
-            guard !fitting.isEmpty else { return .failure(ReasonError("no kid, and no key of the JWK Set fits \(algorithm)")) }
-            return .success((fitting, "no kid; \(fitting.count) key\(fitting.count == 1 ? "" : "s") fit \(algorithm)"))
+            return
+        }
+        let found = keyID.map { "kid \(quoted($0)) found, fits \(algorithm)" } ?? "no kid; a key fits \(algorithm)"
+        do {
+            let key = try response.verifySignature(algorithm: algorithm, keys: keys)
+            pass(keyCheck, found)
+            pass(signatureCheck, "\(algorithm) signature verifies with kid \(key.keyID.map { quoted($0) } ?? "(none)")")
+        } catch where error.code == .unknownKey {
+            fail(keyCheck, error.message)
+            skip(signatureCheck, "no key to verify with (\(keyCheck.id))")
+        } catch {
+            pass(keyCheck, found)
+            fail(signatureCheck, error.message)
         }
     }
 
-    /// Whether the signature of `jws` verifies with one of `candidates` (RFC 7515 §5.2).
-    static func verifySignature(of jws: ReceivedJWS, with candidates: [VerificationKey]) -> Result<String, ReasonError> {
-        let name = jws.header["alg"]?.stringValue ?? ""
-        guard let algorithm = SignatureAlgorithm(rawValue: name) else {
-            if name == "none" || name.hasPrefix("HS") {
-                return .failure(ReasonError("alg \(quote(name)) is not an asymmetric signature; nothing an RS can verify with the JWK Set"))
-            }
-            return .failure(ReasonError("alg \(quote(name)) is not one this checker implements"))
+    /// The signature check of the inactive answer alone: key selection and signature, one outcome.
+    func checkSignature(_ response: ResponseRules, keys: JWKSet, check: ConformanceCheckDefinition) {
+        do {
+            let key = try response.verifySignature(algorithm: try response.algorithm(), keys: keys)
+            pass(check, "signature verifies with kid \(key.keyID.map { quoted($0) } ?? "(none)")")
+        } catch {
+            fail(check, error.message)
         }
-        for key in candidates where !key.isWeak && key.isValidSignature(jws.signature, for: jws.signingInput, algorithm: algorithm) {
-            return .success("\(algorithm) signature verifies with kid \(key.keyID.map { quote($0) } ?? "(none)")")
-        }
-        if candidates.allSatisfy(\.isWeak) {
-            return .failure(ReasonError("only RSA keys under \(VerificationKey.minimumRSAModulusBitCount) bits fit (RFC 7518 §3.3)"))
-        }
-        return .failure(ReasonError("the \(algorithm) signature does not verify with the selected key"))
     }
 }

@@ -81,52 +81,39 @@ public struct IntrospectionJWTError: Error, Sendable, Hashable, CustomStringConv
 
 extension IntrospectionJWTError {
     @inline(never)
-    static func malformed(_ message: String) -> Self { Self(.malformed, message) }
+    package static func malformed(_ message: String) -> Self { Self(.malformed, message) }
     @inline(never)
-    static func unsupportedAlgorithm(_ message: String) -> Self { Self(.unsupportedAlgorithm, message) }
+    package static func unsupportedAlgorithm(_ message: String) -> Self { Self(.unsupportedAlgorithm, message) }
     @inline(never)
-    static func wrongType(_ message: String) -> Self { Self(.wrongType, message) }
+    package static func wrongType(_ message: String) -> Self { Self(.wrongType, message) }
     @inline(never)
-    static func unsupportedCriticalHeader(_ message: String) -> Self { Self(.unsupportedCriticalHeader, message) }
+    package static func unsupportedCriticalHeader(_ message: String) -> Self { Self(.unsupportedCriticalHeader, message) }
     @inline(never)
-    static func encryptionRequired(_ message: String) -> Self { Self(.encryptionRequired, message) }
+    package static func encryptionRequired(_ message: String) -> Self { Self(.encryptionRequired, message) }
     @inline(never)
-    static func unsupportedEncryption(_ message: String) -> Self { Self(.unsupportedEncryption, message) }
+    package static func unsupportedEncryption(_ message: String) -> Self { Self(.unsupportedEncryption, message) }
     @inline(never)
-    static func decryptionFailed(_ message: String) -> Self { Self(.decryptionFailed, message) }
+    package static func decryptionFailed(_ message: String) -> Self { Self(.decryptionFailed, message) }
     @inline(never)
-    static func decryptionKeysUnavailable(_ message: String) -> Self { Self(.decryptionKeysUnavailable, message) }
+    package static func decryptionKeysUnavailable(_ message: String) -> Self { Self(.decryptionKeysUnavailable, message) }
     @inline(never)
-    static func unknownKey(_ message: String) -> Self { Self(.unknownKey, message) }
+    package static func unknownKey(_ message: String) -> Self { Self(.unknownKey, message) }
     @inline(never)
-    static func weakKey(_ message: String) -> Self { Self(.weakKey, message) }
+    package static func weakKey(_ message: String) -> Self { Self(.weakKey, message) }
     @inline(never)
-    static func badSignature(_ message: String) -> Self { Self(.badSignature, message) }
+    package static func badSignature(_ message: String) -> Self { Self(.badSignature, message) }
     @inline(never)
-    static func missingClaim(_ message: String) -> Self { Self(.missingClaim, message) }
+    package static func missingClaim(_ message: String) -> Self { Self(.missingClaim, message) }
     @inline(never)
-    static func wrongIssuer(_ message: String) -> Self { Self(.wrongIssuer, message) }
+    package static func wrongIssuer(_ message: String) -> Self { Self(.wrongIssuer, message) }
     @inline(never)
-    static func wrongAudience(_ message: String) -> Self { Self(.wrongAudience, message) }
+    package static func wrongAudience(_ message: String) -> Self { Self(.wrongAudience, message) }
     @inline(never)
-    static func notYetValid(_ message: String) -> Self { Self(.notYetValid, message) }
+    package static func notYetValid(_ message: String) -> Self { Self(.notYetValid, message) }
     @inline(never)
-    static func expired(_ message: String) -> Self { Self(.expired, message) }
+    package static func expired(_ message: String) -> Self { Self(.expired, message) }
     @inline(never)
-    static func invalidIntrospection(_ message: String) -> Self { Self(.invalidIntrospection, message) }
+    package static func invalidIntrospection(_ message: String) -> Self { Self(.invalidIntrospection, message) }
     @inline(never)
-    static func jwksUnavailable(_ message: String) -> Self { Self(.jwksUnavailable, message) }
-}
-
-/// Quotes a value from the token for an error message, shortened so that hostile input cannot flood logs.
-func quoted(_ text: String, limit: Int = 80) -> String {
-    var result = ""
-    JSONWriter.writeString(text.count > limit ? String(text.prefix(limit)) + "…" : text, into: &result)
-    return result
-}
-
-/// Renders a JSON value for an error message, shortened.
-func quoted(_ value: JSONValue, limit: Int = 80) -> String {
-    let text = JSONWriter.string(for: value)
-    return text.count > limit ? String(text.prefix(limit)) + "…" : text
+    package static func jwksUnavailable(_ message: String) -> Self { Self(.jwksUnavailable, message) }
 }

@@ -64,11 +64,3 @@ public struct VerificationPolicy: Sendable, Equatable {
         )
     }
 }
-
-extension Duration {
-    /// The duration in seconds, as a `Double`.
-    var secondsValue: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}

@@ -56,7 +56,9 @@ struct AuditCommand: AsyncParsableCommand {
         var summary = AuditSummary()
         try await OrderedParallelMap.run(
             jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
-            next: { input.nextLine() },
+            produce: { take in
+                while let line = input.nextLine() { await take(line) }
+            },
             // The verdict and its output line are made in parallel; only printing and counting are serial.
             transform: { line in
                 let outcome = auditor.audit(line)

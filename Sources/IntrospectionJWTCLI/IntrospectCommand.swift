@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import IntrospectionAsyncHTTPClient
 import IntrospectionJWT
+import IntrospectionRemoteKeys
 import TokenIntrospectionClient
 
 /// `introspection-jwt introspect`: calls an introspection endpoint (RFC 7662), asking for a signed JWT
@@ -101,7 +103,7 @@ struct IntrospectCommand: AsyncParsableCommand {
     /// key set that could not be obtained).
     static func exitStatus(for response: TokenIntrospectionResponse) -> Int32 {
         guard let error = response.error else { return ExitStatus.success }
-        if error.kind == .validation, error.validationError?.code != .jwksUnavailable { return ExitStatus.invalid }
+        if error.code == .validation, error.validationError?.code != .jwksUnavailable { return ExitStatus.invalid }
         return ExitStatus.usageOrConfiguration
     }
 

@@ -24,8 +24,8 @@ struct IntrospectionReporter {
         var members: [JSONObject.Member] = [.init(name: "format", value: .string(requestedFormat.rawValue))]
         members.append(.init(name: "http_status", value: response.httpStatus.map { .number(JSONNumber($0)) } ?? .null))
         if let error = response.error {
-            if requestedFormat == .jwt, error.kind == .validation { members.append(.init(name: "verified", value: .bool(false))) }
-            members.append(.init(name: "error", value: .string(error.kind.rawValue)))
+            if requestedFormat == .jwt, error.code == .validation { members.append(.init(name: "verified", value: .bool(false))) }
+            members.append(.init(name: "error", value: .string(error.code.rawValue)))
             if let code = error.validationError?.code { members.append(.init(name: "code", value: .string(code.rawValue))) }
             if let code = error.errorCode { members.append(.init(name: "error_code", value: .string(code))) }
             if let description = error.errorDescription { members.append(.init(name: "error_description", value: .string(description))) }
@@ -47,10 +47,10 @@ struct IntrospectionReporter {
     /// The text for standard output and for standard error.
     func text(_ response: TokenIntrospectionResponse) -> (output: String, errors: String) {
         if let error = response.error {
-            if error.kind == .validation {
+            if error.code == .validation {
                 return ("verification: invalid: \(error.validationError?.code.rawValue ?? "validation"): \(error.validationError?.message ?? error.message)", "")
             }
-            return ("", "error: \(error.kind.rawValue): \(error.message)")
+            return ("", "error: \(error.code.rawValue): \(error.message)")
         }
         var lines: [String] = []
         if let jwt = response.jwt {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import IntrospectionAsyncHTTPClient
 import IntrospectionJWT
+import IntrospectionRemoteKeys
 
 /// `introspection-jwt jwks <url-or-issuer>`: fetches a key set and says what each key is and whether the
 /// verifier can use it.
@@ -85,29 +87,19 @@ struct JWKSCommand: AsyncParsableCommand {
         return FetchedKeySet(url: metadata.jwksURI, issuer: metadata.issuer, document: try await fetchDocument(metadata.jwksURI))
     }
 
-    /// One GET, within the key source's limits; the document must be a JSON object with `keys`.
+    /// One GET with the package's one JWKS fetcher, within the key source's limits: what this command
+    /// lists is what the key source would load (same status, media type and document rules).
     static func fetchDocument(_ url: String) async throws -> FetchedDocument {
-        let configuration = KeyLoading.remoteConfiguration
-        let response: HTTPResponse
+        let fetcher = JWKSFetcher(transport: AsyncHTTPClientTransport(), configuration: KeyLoading.remoteConfiguration)
+        let document: JWKSFetcher.Document
         do {
-            response = try await AsyncHTTPClientTransport().sendFollowingRedirects(
-                HTTPRequest(url: url, headers: [(name: "Accept", value: "application/jwk-set+json, application/json")]),
-                timeout: configuration.requestTimeout,
-                maximumBodyByteCount: configuration.maximumBodyByteCount,
-                maximumRedirectCount: configuration.maximumRedirectCount
-            )
-        } catch {
-            throw ConfigurationError("\(HTTPURLPolicy.redacted(url)): \(error.description)")
-        }
-        guard response.status == 200 else { throw ConfigurationError("\(HTTPURLPolicy.redacted(url)): HTTP status \(response.status)") }
-        guard let document = try? JSONValue(parsing: response.body), let entries = document.objectValue?["keys"]?.arrayValue else {
-            throw ConfigurationError("\(HTTPURLPolicy.redacted(url)): not a JWK Set")
-        }
-        do {
-            return FetchedDocument(keySet: try JWKSet(jsonBytes: response.body), entries: entries)
+            document = try await fetcher.fetchDocument(url, now: Date())
         } catch {
             throw ConfigurationError("\(HTTPURLPolicy.redacted(url)): \(error.message)")
         }
+        // The fetcher parsed the set already; its entries, usable or not, are listed as received.
+        let entries = (try? JSONValue(parsing: document.body))?.objectValue?["keys"]?.arrayValue ?? []
+        return FetchedDocument(keySet: document.keySet, entries: entries)
     }
 }
 

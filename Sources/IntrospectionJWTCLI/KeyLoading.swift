@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import IntrospectionAsyncHTTPClient
 import IntrospectionJWT
+import IntrospectionRemoteKeys
 import Logging
 
 /// Obtains the keys named by `--jwks`: a file, an https URL (http only for loopback hosts), or, without

@@ -2,7 +2,7 @@ import Foundation
 
 /// Reads JSON lines from a file or standard input, a line at a time (memory stays flat).
 final class RecordReader: @unchecked Sendable {
-    // @unchecked: `nextLine` is only called from the single producer loop of OrderedParallelMap.
+    // @unchecked: `nextLine` is only called from the single producer loop of OrderedParallelMap (`produce`).
 
     struct Line: Sendable {
         let number: Int

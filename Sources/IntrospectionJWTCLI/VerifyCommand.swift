@@ -96,15 +96,19 @@ struct VerifyCommand: AsyncParsableCommand {
                 reporter.report(input: name, result: result)
             }
         } else {
-            // Several at once (ParallelVerification.swift); the lines still come out in input order.
-            try await ParallelVerification.run(
-                inputs: inputs, jobs: jobs,
-                verify: { name, token in
-                    let result = await verify(token)
-                    let failure: IntrospectionJWTError? = if case .failure(let error) = result { error } else { nil }
-                    return (failure, reporter.line(input: name, result: result))
+            // Several at once (OrderedParallelMap.swift), each child task also making its output lines;
+            // the lines still come out in input order, and a read failure comes after every line before it.
+            try await OrderedParallelMap.run(
+                jobs: jobs,
+                produce: { take in
+                    try await InputSource.forEachToken(in: inputs) { name, token in await take((name, token)) }
                 },
-                emit: { failure, line in
+                transform: { (input: (name: String, token: String)) in
+                    let result = await verify(input.token)
+                    let failure: IntrospectionJWTError? = if case .failure(let error) = result { error } else { nil }
+                    return (failure, reporter.line(input: input.name, result: result))
+                },
+                emit: { (failure: IntrospectionJWTError?, line: String) in
                     note(failure)
                     print(line)
                 }

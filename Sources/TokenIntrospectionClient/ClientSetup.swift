@@ -1,5 +1,6 @@
 import Foundation
 import IntrospectionJWT
+import IntrospectionRemoteKeys
 import Logging
 
 /// What the client needs before its first call (the endpoint, and for JWT responses the validator),
@@ -16,13 +17,15 @@ actor ClientSetup {
 
     private let options: IntrospectionClientOptions
     private let transport: any HTTPTransport
+    private let clock: any IntrospectionClock
     private let logger: Logger
     private var resolved: Resolved?
     private var pending: Task<Result<Resolved, IntrospectionClientError>, Never>?
 
-    init(options: IntrospectionClientOptions, transport: any HTTPTransport, logger: Logger) {
+    init(options: IntrospectionClientOptions, transport: any HTTPTransport, clock: any IntrospectionClock, logger: Logger) {
         self.options = options
         self.transport = transport
+        self.clock = clock
         self.logger = logger
     }
 
@@ -30,8 +33,8 @@ actor ClientSetup {
     func resolve() async -> Result<Resolved, IntrospectionClientError> {
         if let resolved { return .success(resolved) }
         if let pending { return await pending.value }
-        let (options, transport, logger) = (self.options, self.transport, self.logger)
-        let task = Task { await Self.make(options: options, transport: transport, logger: logger) }
+        let (options, transport, clock, logger) = (self.options, self.transport, self.clock, self.logger)
+        let task = Task { await Self.make(options: options, transport: transport, clock: clock, logger: logger) }
         pending = task
         let result = await task.value
         pending = nil
@@ -42,10 +45,11 @@ actor ClientSetup {
     private static func make(
         options: IntrospectionClientOptions,
         transport: any HTTPTransport,
+        clock: any IntrospectionClock,
         logger: Logger
     ) async -> Result<Resolved, IntrospectionClientError> {
         do throws(IntrospectionClientError) {
-            return .success(try await makeOrThrow(options: options, transport: transport, logger: logger))
+            return .success(try await makeOrThrow(options: options, transport: transport, clock: clock, logger: logger))
         } catch {
             return .failure(error)
         }
@@ -54,6 +58,7 @@ actor ClientSetup {
     private static func makeOrThrow(
         options: IntrospectionClientOptions,
         transport: any HTTPTransport,
+        clock: any IntrospectionClock,
         logger: Logger
     ) async throws(IntrospectionClientError) -> Resolved {
         let usesDefaultVerifier = options.responseFormat == .jwt && options.responseValidator == nil
@@ -93,7 +98,8 @@ actor ClientSetup {
                 )
             }
         }
-        let keySource = DiscoveredMetadata.keySource(jwksURI: jwksURI, options: options, transport: transport, logger: logger)
+        let keySource = RemoteJWKSKeySource(
+            url: jwksURI, configuration: options.keySourceConfiguration, transport: transport, clock: clock, logger: logger)
         let policy = VerificationPolicy(
             issuer: issuer,
             audiences: options.effectiveAudiences,

@@ -1,9 +1,9 @@
 import Foundation
 import IntrospectionJWT
+import IntrospectionRemoteKeys
 import Logging
 
-/// What the client takes from the issuer's metadata (RFC 8414 §2, RFC 9701 §7), and the key source
-/// for its JWK Set.
+/// What the client takes from the issuer's metadata (RFC 8414 §2, RFC 9701 §7).
 struct DiscoveredMetadata: Sendable {
     /// `introspection_endpoint`.
     let introspectionEndpoint: String?
@@ -34,13 +34,4 @@ struct DiscoveredMetadata: Sendable {
         }
     }
 
-    /// The cached, rotation-aware key source for `jwksURI`.
-    static func keySource(
-        jwksURI: String,
-        options: IntrospectionClientOptions,
-        transport: any HTTPTransport,
-        logger: Logger
-    ) -> any VerificationKeySource {
-        RemoteJWKSKeySource(url: jwksURI, configuration: options.keySourceConfiguration, transport: transport, logger: logger)
-    }
 }

@@ -1,5 +1,8 @@
 import Foundation
+import HTTPTypes
+public import IntrospectionAsyncHTTPClient
 public import IntrospectionJWT
+public import IntrospectionRemoteKeys
 public import Logging
 
 /// An OAuth 2.0 token introspection client (RFC 7662) that asks for, and verifies, JWT responses
@@ -22,20 +25,24 @@ public struct IntrospectionClient: Sendable {
     /// The options the client was made with.
     public let options: IntrospectionClientOptions
     let transport: any HTTPTransport
+    let clock: any IntrospectionClock
     let logger: Logger
     let setup: ClientSetup
 
     /// Makes a client. Nothing is fetched until the first call. The transport defaults to
-    /// ``AsyncHTTPClientTransport`` (no redirects followed).
+    /// `AsyncHTTPClientTransport` (no redirects followed); `clock` says when each answer was received
+    /// (the time its JWT is verified at) and drives the key source's cache.
     public init(
         options: IntrospectionClientOptions,
         transport: any HTTPTransport = AsyncHTTPClientTransport(),
+        clock: any IntrospectionClock = .system,
         logger: Logger = Logger(label: "introspection-jwt.introspection-client")
     ) {
         self.options = options
         self.transport = transport
+        self.clock = clock
         self.logger = logger
-        self.setup = ClientSetup(options: options, transport: transport, logger: logger)
+        self.setup = ClientSetup(options: options, transport: transport, clock: clock, logger: logger)
     }
 
     /// Introspects `token`: a form-encoded POST with `token`, the optional `token_type_hint` and any
@@ -53,7 +60,7 @@ public struct IntrospectionClient: Sendable {
             logger.debug("introspection not attempted", metadata: ["error": "\(error)"])
             return TokenIntrospectionResponse(error: error)
         }
-        let parts: (headers: [(name: String, value: String)], body: [UInt8])
+        let parts: (headerFields: HTTPFields, body: [UInt8])
         do {
             parts = try IntrospectionRequest.make(
                 token: token, tokenTypeHint: tokenTypeHint, additionalParameters: additionalParameters, options: options
@@ -63,23 +70,26 @@ public struct IntrospectionClient: Sendable {
         }
         // Sent with `send`, never `sendFollowingRedirects`: a redirect is answered as an HTTP status error
         // rather than replaying the credentials and the token somewhere else.
-        let request = HTTPRequest(method: "POST", url: resolved.endpoint, headers: parts.headers, body: parts.body)
         let endpointForLogs = HTTPURLPolicy.redacted(resolved.endpoint)
-        let answer: HTTPResponse
+        guard let request = HTTPRequest(method: .post, urlString: resolved.endpoint, headerFields: parts.headerFields) else {
+            return TokenIntrospectionResponse(error: IntrospectionClientError(.configuration, "the introspection endpoint \(endpointForLogs) is not a URL"))
+        }
+        let answer: (response: HTTPResponse, body: [UInt8])
         do {
-            answer = try await transport.send(request, timeout: options.timeout, maximumBodyByteCount: options.maximumResponseByteCount)
+            answer = try await transport.sendOnce(
+                request, body: parts.body, timeout: options.timeout, maximumBodyByteCount: options.maximumResponseByteCount)
         } catch {
             let failure = IntrospectionClientError(.transport, "the call to \(endpointForLogs) failed: \(error)")
             logger.debug("introspection call failed", metadata: ["endpoint": "\(endpointForLogs)", "error": "\(error)"])
             return TokenIntrospectionResponse(error: failure)
         }
         let response = await ResponseInterpreter.interpret(
-            status: answer.status,
-            contentType: answer.header("Content-Type"),
+            status: answer.response.status.code,
+            contentType: answer.response.headerFields[.contentType],
             body: answer.body,
             format: options.responseFormat,
             validator: resolved.validator,
-            receivedAt: Date()
+            receivedAt: clock.now
         )
         if let error = response.error {
             logger.debug("introspection failed", metadata: ["endpoint": "\(endpointForLogs)", "error": "\(error)"])

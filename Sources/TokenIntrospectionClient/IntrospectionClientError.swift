@@ -1,31 +1,45 @@
 public import IntrospectionJWT
 
-/// Why an introspection call did not produce usable introspection data.
+/// Why an introspection call did not produce usable introspection data: a stable machine-readable
+/// ``Code`` and a human message, the same shape as ``IntrospectionJWTError``.
 public struct IntrospectionClientError: Error, Sendable, CustomStringConvertible {
-    /// The class of failure.
-    public enum Kind: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    /// The class of failure, as a stable code. New codes may be added; switch with a `default`.
+    public struct Code: Sendable, Hashable, RawRepresentable, CustomStringConvertible {
+        /// The code as the command line tool prints it (for example `http_status`).
+        public let rawValue: String
+
+        /// Makes a code from its printed form.
+        public init(rawValue: String) { self.rawValue = rawValue }
+
+        public var description: String { rawValue }
+
         /// The server answered with a status other than 200 (400, 401, 5xx, a redirect, ...). No JWT
         /// validation was attempted (RFC 7662 §2.3, RFC 9701 §5).
-        case httpStatus = "http_status"
+        public static let httpStatus = Code(rawValue: "http_status")
         /// The call did not complete: connection refused or reset, TLS failure, timeout, body too large.
-        case transport
+        public static let transport = Code(rawValue: "transport")
         /// The server answered 200 but not with an introspection response: the body is not strict JSON, is
         /// an error object (`error`, `$error`), lacks a boolean `active`, or has the wrong media type for a
         /// JSON request.
-        case `protocol`
+        public static let `protocol` = Code(rawValue: "protocol")
         /// A JWT response (or a JWT request answered without one: see
-        /// ``IntrospectionJWTError/Code/downgrade``) failed validation; ``IntrospectionClientError/validationError``
-        /// says which check.
-        case validation
+        /// ``IntrospectionJWTError/Code/downgrade``) failed validation;
+        /// ``IntrospectionClientError/validationError`` says which check.
+        public static let validation = Code(rawValue: "validation")
         /// The client cannot make the call: options missing or invalid, or the issuer's metadata or keys
         /// could not be discovered.
-        case configuration
+        public static let configuration = Code(rawValue: "configuration")
 
-        public var description: String { rawValue }
+        /// Every code the client reports today.
+        public static let allCases: [Code] = [.httpStatus, .transport, .protocol, .validation, .configuration]
     }
 
-    /// The class of failure.
-    public let kind: Kind
+    /// The earlier name of ``Code``.
+    @available(*, deprecated, renamed: "Code")
+    public typealias Kind = Code
+
+    /// What went wrong, as a stable code.
+    public let code: Code
     /// A human explanation.
     public let message: String
     /// The HTTP status, when a response arrived.
@@ -35,19 +49,23 @@ public struct IntrospectionClientError: Error, Sendable, CustomStringConvertible
     /// The text of an error body: its `error_description`, or its `$error` member (some servers send
     /// `{"$error": "..."}`).
     public let errorDescription: String?
-    /// For ``Kind/validation``: the validator's error, with its stable code.
+    /// For ``Code/validation``: the validator's error, with its stable code.
     public let validationError: IntrospectionJWTError?
+
+    /// The earlier name of ``code``.
+    @available(*, deprecated, renamed: "code")
+    public var kind: Code { code }
 
     /// Makes an error.
     public init(
-        _ kind: Kind,
+        _ code: Code,
         _ message: String,
         httpStatus: Int? = nil,
         errorCode: String? = nil,
         errorDescription: String? = nil,
         validationError: IntrospectionJWTError? = nil
     ) {
-        self.kind = kind
+        self.code = code
         self.message = message
         self.httpStatus = httpStatus
         self.errorCode = errorCode
@@ -58,5 +76,14 @@ public struct IntrospectionClientError: Error, Sendable, CustomStringConvertible
     /// Whether a JWT was asked for and the server answered 200 with something else.
     public var isDowngrade: Bool { validationError?.code == .downgrade }
 
-    public var description: String { "\(kind.rawValue): \(message)" }
+    public var description: String { "\(code.rawValue): \(message)" }
+}
+
+extension IntrospectionJWTError.Code {
+    /// A JWT was asked for but the 200 response is not `application/token-introspection+jwt` (the server
+    /// ignored `Accept`, or something between rewrote the answer): a possible downgrade (RFC 9701 §8.2).
+    ///
+    /// The client reports it (in ``IntrospectionClientError/validationError``, see
+    /// ``IntrospectionClientError/isDowngrade``); the offline verifier never does.
+    public static let downgrade = IntrospectionJWTError.Code(rawValue: "downgrade")
 }

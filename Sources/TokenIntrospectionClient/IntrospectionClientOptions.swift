@@ -1,4 +1,5 @@
 public import IntrospectionJWT
+public import IntrospectionRemoteKeys
 
 /// How an ``IntrospectionClient`` reaches the authorization server and what it asks for.
 ///

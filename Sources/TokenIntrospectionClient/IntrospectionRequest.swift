@@ -1,5 +1,7 @@
 import Foundation
+import HTTPTypes
 import IntrospectionJWT
+import IntrospectionRemoteKeys
 
 /// Builds the RFC 7662 §2.1 request: `POST`, `application/x-www-form-urlencoded`, `token` and the optional
 /// `token_type_hint`, the client's credentials, and the `Accept` that selects the format (RFC 9701 §4).
@@ -13,7 +15,7 @@ enum IntrospectionRequest {
         tokenTypeHint: TokenTypeHint?,
         additionalParameters: [(name: String, value: String)],
         options: IntrospectionClientOptions
-    ) throws(IntrospectionClientError) -> (headers: [(name: String, value: String)], body: [UInt8]) {
+    ) throws(IntrospectionClientError) -> (headerFields: HTTPFields, body: [UInt8]) {
         for parameter in additionalParameters where reservedParameters.contains(parameter.name) {
             throw IntrospectionClientError(.configuration, "the extra form parameter \"\(parameter.name)\" is set by the client itself")
         }
@@ -21,13 +23,13 @@ enum IntrospectionRequest {
         if let tokenTypeHint { form.append(("token_type_hint", tokenTypeHint.rawValue)) }
         form.append(contentsOf: additionalParameters)
 
-        var headers: [(name: String, value: String)] = [
-            ("Content-Type", "application/x-www-form-urlencoded"),
-            ("Accept", options.responseFormat.mediaType),
+        var headers: HTTPFields = [
+            .contentType: "application/x-www-form-urlencoded",
+            .accept: options.responseFormat.mediaType,
         ]
         switch options.authenticationMethod {
         case .clientSecretBasic:
-            headers.append(("Authorization", try basicAuthorization(options)))
+            headers[.authorization] = try basicAuthorization(options)
         case .clientSecretPost:
             form.append(("client_id", options.clientID))
             form.append(("client_secret", try secret(options)))
@@ -40,8 +42,7 @@ enum IntrospectionRequest {
     /// `Basic base64(form(client_id) ":" form(client_secret))`: RFC 6749 §2.3.1 has the identifier and the
     /// secret form-encoded before they are used as the RFC 7617 user-id and password.
     static func basicAuthorization(_ options: IntrospectionClientOptions) throws(IntrospectionClientError) -> String {
-        let credentials = FormURLEncoding.encode(options.clientID) + ":" + FormURLEncoding.encode(try secret(options))
-        return "Basic " + Data(credentials.utf8).base64EncodedString()
+        FormURLEncoding.basicAuthorization(clientID: options.clientID, clientSecret: try secret(options))
     }
 
     private static func secret(_ options: IntrospectionClientOptions) throws(IntrospectionClientError) -> String {

@@ -47,9 +47,3 @@ extension IntrospectionResponseVerifier: IntrospectionResponseValidator {
         ValidatedIntrospectionJWT(try await verify(jwt, at: time))
     }
 }
-
-extension IntrospectionJWTError.Code {
-    /// A JWT was asked for but the 200 response is not `application/token-introspection+jwt` (the server
-    /// ignored `Accept`, or something between rewrote the answer): a possible downgrade (RFC 9701 §8.2).
-    public static let downgrade = IntrospectionJWTError.Code(rawValue: "downgrade")
-}

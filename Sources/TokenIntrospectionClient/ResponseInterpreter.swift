@@ -1,5 +1,6 @@
 import Foundation
 import IntrospectionJWT
+import IntrospectionRemoteKeys
 
 /// Turns an HTTP answer from the introspection endpoint into a ``TokenIntrospectionResponse``.
 ///
@@ -121,24 +122,20 @@ enum ResponseInterpreter {
             let received = contentType.map { "\"\($0)\"" } ?? "no Content-Type"
             return failure("the 200 response has \(received), not application/json")
         }
-        let object: JSONObject
+        // The body is scanned once, into the tape that the introspection data is read from.
         do throws(IntrospectionJWTError) {
-            let value = try JSONValue(parsing: body)
-            guard case .object(let parsed) = value else {
-                return failure("the 200 response body is a JSON \(value.typeName), not an object")
-            }
-            object = parsed
-        } catch {
-            return failure("the 200 response body is \(error.message)")
-        }
-        do throws(IntrospectionJWTError) {
-            let introspection = try TokenIntrospection(validating: object)
+            let introspection = try TokenIntrospection(json: body)
             return TokenIntrospectionResponse(
                 error: nil, httpStatus: 200, contentType: contentType, rawBody: body, format: .json,
-                json: object, introspection: introspection
+                json: introspection.json, introspection: introspection
             )
+        } catch let error where error.code == .malformed {
+            return failure("the 200 response body is \(error.message)")
         } catch {
-            return failure("the 200 response is not an RFC 7662 introspection object: \(error.message)", json: object)
+            // A strict JSON object with a member of the wrong type: the object is reported with the error.
+            return failure(
+                "the 200 response is not an RFC 7662 introspection object: \(error.message)",
+                json: (try? JSONValue(parsing: body))?.objectValue)
         }
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 import IntrospectionJWT
-import IntrospectionTestSupport
+import IntrospectionTesting
 import Testing
 
 /// `introspection-jwt audit` and `keys`: stored responses judged as of their own receipt time.

@@ -1,6 +1,6 @@
 import Foundation
 import IntrospectionJWT
-import IntrospectionTestSupport
+import IntrospectionTesting
 import Testing
 
 /// `verify --jobs N`: parallel verification keeps the output, its order and the exit status.

@@ -1,6 +1,6 @@
 import Foundation
 import IntrospectionJWT
-import IntrospectionTestSupport
+import IntrospectionTesting
 import Testing
 
 /// `verify --jwks <url>`, `verify --issuer` discovery and `jwks`, against an in-process HTTP server whose

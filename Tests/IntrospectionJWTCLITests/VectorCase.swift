@@ -45,14 +45,13 @@ struct VectorCase: Sendable, CustomTestStringConvertible {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("TestVectors")
 
-    /// Every case file of both folders, sorted by name within each. Empty when a folder is missing (the
-    /// vector tests then fail).
-    static let all: [VectorCase] = signed + encrypted
-
-    /// The signed-only cases (`introspection/cases`, Scripts/generate-vectors.py).
-    static let signed = load(folder: "introspection/cases")
-    /// The encrypted cases (`introspection-jwe/cases`, Scripts/generate-jwe-vectors.py).
+    /// The signed-only cases (`introspection/cases`, Scripts/generate-vectors.py), sorted by name. Empty
+    /// when the folder is missing (the vector tests then fail).
+    static let all = load(folder: "introspection/cases")
+    /// The encrypted cases (`introspection-jwe/cases`, Scripts/generate-jwe-vectors.py), sorted by name.
     static let encrypted = load(folder: "introspection-jwe/cases")
+    /// Both.
+    static let signedAndEncrypted = all + encrypted
 
     static func load(folder: String) -> [VectorCase] {
         let directory = root.appendingPathComponent(folder)

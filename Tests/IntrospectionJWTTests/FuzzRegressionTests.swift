@@ -1,6 +1,6 @@
 import Foundation
 import IntrospectionJWT
-import IntrospectionTestSupport
+import IntrospectionTesting
 import Testing
 
 /// The fuzz targets' seeds and crash cases (Fuzz/Corpus, Fuzz/Crashes) through the same public API as

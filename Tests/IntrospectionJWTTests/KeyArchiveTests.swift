@@ -1,6 +1,6 @@
 import Foundation
 @testable import IntrospectionJWT
-import IntrospectionTestSupport
+import IntrospectionTesting
 import Testing
 
 @Suite("Key archive")
@@ -16,6 +16,19 @@ struct KeyArchiveTests {
             """
         let set = try JWKSet(json: "{\"keys\":[\(jwk)]}")
         #expect(set.keys.first?.thumbprint == "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs")
+    }
+
+    @Test("An archive that cannot be written throws cannot_write; the message names the file and prints alone")
+    func unwritableArchive() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("missing-\(UUID().uuidString)/archive.jsonl").path
+        let set = try JWKSet(json: TokenMinter.jwks([TestKeys.rsa]))
+        await #expect {
+            try await FileKeyArchive(path: path).record(set.keys, source: "s", seen: Date(timeIntervalSince1970: 1000))
+        } throws: { error in
+            let error = error as! ArchiveError
+            return error.code == .cannotWrite && error.message.hasPrefix("cannot open \(path) for appending: ")
+                && error.description == error.message
+        }
     }
 
     @Test("Recording adds new keys and moves last-seen of known ones; first-seen never moves later")

@@ -1,6 +1,6 @@
 import Foundation
 @testable import IntrospectionJWT
-import IntrospectionTestSupport
+import IntrospectionTesting
 import Testing
 
 @Suite("JWK Set loading and key selection")

@@ -1,5 +1,5 @@
 import Foundation
-import IntrospectionTestSupport
+import IntrospectionTesting
 @testable import IntrospectionJWT
 import Testing
 

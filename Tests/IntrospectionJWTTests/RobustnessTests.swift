@@ -1,6 +1,6 @@
 import Foundation
 @testable import IntrospectionJWT
-import IntrospectionTestSupport
+import IntrospectionTesting
 import Testing
 
 /// Seeded random and mutated inputs: none crashes the process and none verifies.

@@ -1,5 +1,5 @@
 import IntrospectionJWT
-import IntrospectionTestSupport
+import IntrospectionTesting
 
 /// Keys shared by the tests (generating RSA keys is slow, so each is made once).
 enum TestKeys {

@@ -1,6 +1,6 @@
 import Foundation
 import IntrospectionJWT
-import IntrospectionTestSupport
+import IntrospectionTesting
 import Testing
 
 @Suite("Verifier pipeline")

@@ -1,6 +1,9 @@
 import Foundation
+import HTTPTypes
+import IntrospectionAsyncHTTPClient
 import IntrospectionJWT
-import IntrospectionTestSupport
+import IntrospectionRemoteKeys
+import IntrospectionTesting
 import Testing
 
 extension RemoteKeys {

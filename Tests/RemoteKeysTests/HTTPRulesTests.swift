@@ -1,6 +1,8 @@
 import Foundation
-@testable import IntrospectionJWT
-import IntrospectionTestSupport
+import HTTPTypes
+import IntrospectionJWT
+import IntrospectionRemoteKeys
+import IntrospectionTesting
 import Testing
 
 extension RemoteKeys {
@@ -42,7 +44,9 @@ struct HTTPRulesTests {
     }
 
     func headers(_ fields: [(String, String)]) -> HTTPCacheHeaders {
-        HTTPCacheHeaders(response: HTTPResponse(status: 200, headers: fields.map { (name: $0.0, value: $0.1) }), now: Date(timeIntervalSince1970: 784_111_777))
+        HTTPCacheHeaders(
+            response: HTTPResponse(status: .ok, headerFields: HTTPFields(fields.map { HTTPField(name: HTTPField.Name($0.0)!, value: $0.1) })),
+            now: Date(timeIntervalSince1970: 784_111_777))
     }
 
     @Test("Cache-Control and Expires give the freshness lifetime")

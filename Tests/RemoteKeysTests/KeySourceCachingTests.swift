@@ -1,6 +1,7 @@
 import Foundation
 import IntrospectionJWT
-import IntrospectionTestSupport
+import IntrospectionRemoteKeys
+import IntrospectionTesting
 import MetricsTestKit
 import Testing
 
@@ -170,14 +171,16 @@ struct KeySourceCachingTests {
         }
         try await withServer(script) { server in
             let metrics = TestMetrics()
-            let (source, verifier) = RemoteFixture.sourceAndVerifier(server, RemoteFixture.configuration(timeToLive: .seconds(60)), metrics: metrics)
+            let clock = ManualClock()
+            let (source, verifier) = RemoteFixture.sourceAndVerifier(
+                server, RemoteFixture.configuration(timeToLive: .seconds(60)), clock: clock, metrics: metrics)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             #expect(server.requestCount == 1, "fresh for max-age=1 second")
             #expect(server.receivedRequests[0].header("If-None-Match") == nil)
             #expect(server.receivedRequests[0].header("Accept")?.contains("application/jwk-set+json") == true)
 
-            try await Task.sleep(for: .milliseconds(1100))
+            clock.advance(by: .milliseconds(1100))
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             #expect(server.requestCount == 2, "expired after one second: revalidated")
             #expect(server.receivedRequests[1].header("If-None-Match") == "\"v1\"")
@@ -196,9 +199,11 @@ struct KeySourceCachingTests {
             return .json(RemoteFixture.jwks(RemoteFixture.keyA), headers: [(name: "Last-Modified", value: stamp), (name: "Cache-Control", value: "max-age=0")])
         }
         try await withServer(script) { server in
-            let (source, verifier) = RemoteFixture.sourceAndVerifier(server, RemoteFixture.configuration(minimumTimeToLive: .milliseconds(100)))
+            let clock = ManualClock()
+            let (source, verifier) = RemoteFixture.sourceAndVerifier(
+                server, RemoteFixture.configuration(minimumTimeToLive: .milliseconds(100)), clock: clock)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
-            try await Task.sleep(for: .milliseconds(150))
+            clock.advance(by: .milliseconds(150))
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             #expect(server.requestCount == 2)
             #expect(server.receivedRequests[1].header("If-Modified-Since") == stamp)
@@ -217,10 +222,13 @@ struct KeySourceCachingTests {
             let configuration = bound == "minimum"
                 ? RemoteFixture.configuration(minimumTimeToLive: .milliseconds(300), maximumTimeToLive: .seconds(3600))
                 : RemoteFixture.configuration(minimumTimeToLive: .zero, maximumTimeToLive: .milliseconds(300))
-            let (_, verifier) = RemoteFixture.sourceAndVerifier(server, configuration)
+            let clock = ManualClock()
+            let (_, verifier) = RemoteFixture.sourceAndVerifier(server, configuration, clock: clock)
             for _ in 0..<3 { #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil) }
+            clock.advance(by: .milliseconds(299))
+            #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             #expect(server.requestCount == 1, "fresh until the \(bound) (300 ms)")
-            try await Task.sleep(for: .milliseconds(400))
+            clock.advance(by: .milliseconds(1))
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             #expect(server.requestCount == 2, "expired after the \(bound)")
         }
@@ -241,17 +249,19 @@ struct KeySourceCachingTests {
             (name: "Date", value: httpDate(serverNow)), (name: "Expires", value: httpDate(serverNow.addingTimeInterval(2))),
         ])
         try await withServer(script) { server in
-            let (_, verifier) = RemoteFixture.sourceAndVerifier(server, RemoteFixture.configuration(timeToLive: .milliseconds(200)))
+            let clock = ManualClock()
+            let (_, verifier) = RemoteFixture.sourceAndVerifier(server, RemoteFixture.configuration(timeToLive: .milliseconds(200)), clock: clock)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
-            try await Task.sleep(for: .milliseconds(400))
+            clock.advance(by: .milliseconds(1900))
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             #expect(server.requestCount == 1, "Expires - Date = 2 s, longer than the 200 ms default")
         }
         let plain = ResponseScript(serving: RemoteFixture.jwks(RemoteFixture.keyA))
         try await withServer(plain) { server in
-            let (_, verifier) = RemoteFixture.sourceAndVerifier(server, RemoteFixture.configuration(timeToLive: .milliseconds(200)))
+            let clock = ManualClock()
+            let (_, verifier) = RemoteFixture.sourceAndVerifier(server, RemoteFixture.configuration(timeToLive: .milliseconds(200)), clock: clock)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
-            try await Task.sleep(for: .milliseconds(300))
+            clock.advance(by: .milliseconds(200))
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             #expect(server.requestCount == 2, "no caching headers: the 200 ms default")
         }
@@ -263,12 +273,14 @@ struct KeySourceCachingTests {
         try await withServer(script) { server in
             // Fresh for 1 s; the refresh window opens at max(1 s - 0.8 s, 0.5 s) = 0.5 s.
             let configuration = RemoteFixture.configuration(timeToLive: .seconds(1), refreshAhead: .milliseconds(800))
-            let (_, verifier) = RemoteFixture.sourceAndVerifier(server, configuration)
+            let manualClock = ManualClock()
+            let (source, verifier) = RemoteFixture.sourceAndVerifier(server, configuration, clock: manualClock)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
+            manualClock.advance(by: .milliseconds(499))
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             #expect(server.requestCount == 1, "before the refresh window: no fetch")
 
-            try await Task.sleep(for: .milliseconds(600))
+            manualClock.advance(by: .milliseconds(101))
             await script.set { _ in
                 var response = TestHTTPServer.Response.json(RemoteFixture.jwks(RemoteFixture.keyA, RemoteFixture.keyB))
                 response.delay = .milliseconds(1500)  // a slow server
@@ -283,7 +295,7 @@ struct KeySourceCachingTests {
             #expect(server.requestCount == 2, "one background refresh, however many callers")
 
             // Once the refresh lands, the new key is there without another fetch.
-            try await Task.sleep(for: .milliseconds(1700))
+            await source.fetchesFinished()
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyB)) == nil)
             #expect(server.requestCount == 2)
         }

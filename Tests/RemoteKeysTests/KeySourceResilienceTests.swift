@@ -1,6 +1,8 @@
 import Foundation
+import IntrospectionAsyncHTTPClient
 import IntrospectionJWT
-import IntrospectionTestSupport
+import IntrospectionRemoteKeys
+import IntrospectionTesting
 import Logging
 import MetricsTestKit
 import Testing
@@ -52,12 +54,13 @@ struct KeySourceResilienceTests {
             let configuration = RemoteFixture.configuration(
                 timeToLive: .milliseconds(100), failureBackoff: .seconds(30), requestTimeout: .milliseconds(400)
             )
-            let (source, verifier) = RemoteFixture.sourceAndVerifier(server, configuration, logger: logs.logger(), metrics: metrics)
+            let clock = ManualClock()
+            let (source, verifier) = RemoteFixture.sourceAndVerifier(server, configuration, clock: clock, logger: logs.logger(), metrics: metrics)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
 
             let makeResponse = failure.response
             await script.set { _ in makeResponse() }
-            try await Task.sleep(for: .milliseconds(150))
+            clock.advance(by: .milliseconds(150))
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil, "the last good keys serve")
             #expect(server.requestCount == 2)
             let error = await source.lastFetchError ?? ""
@@ -79,13 +82,14 @@ struct KeySourceResilienceTests {
         let script = ResponseScript(serving: RemoteFixture.jwks(RemoteFixture.keyA))
         try await withServer(script) { server in
             let configuration = RemoteFixture.configuration(timeToLive: .seconds(2), refreshAhead: .seconds(2), failureBackoff: .seconds(30))
-            let (source, verifier) = RemoteFixture.sourceAndVerifier(server, configuration)
+            let clock = ManualClock()
+            let (source, verifier) = RemoteFixture.sourceAndVerifier(server, configuration, clock: clock)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             await script.set { _ in .status(500) }
-            try await Task.sleep(for: .milliseconds(1100))  // past half the time to live: refresh window
+            clock.advance(by: .milliseconds(1100))  // past half the time to live: refresh window
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             #expect(await server.waitForRequests(2))
-            try await Task.sleep(for: .milliseconds(50))
+            await source.fetchesFinished()
             for _ in 0..<5 { #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil) }
             #expect(server.requestCount == 2, "the failure backoff also holds the refresh ahead")
             #expect(await source.lastFetchError?.contains("500") == true)
@@ -100,17 +104,18 @@ struct KeySourceResilienceTests {
             let configuration = RemoteFixture.configuration(
                 timeToLive: .milliseconds(200), maximumStaleness: .seconds(30), failureBackoff: .milliseconds(300)
             )
-            let (source, verifier) = RemoteFixture.sourceAndVerifier(server, configuration, metrics: metrics)
+            let manualClock = ManualClock()
+            let (source, verifier) = RemoteFixture.sourceAndVerifier(server, configuration, clock: manualClock, metrics: metrics)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
 
             // The outage: every request fails slowly.
             await script.set { _ in TestHTTPServer.Response(status: 503, delay: .milliseconds(150)) }
-            try await Task.sleep(for: .milliseconds(250))
+            manualClock.advance(by: .milliseconds(250))
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil, "stale keys serve")
             #expect(server.requestCount == 2, "the first caller after expiry waited for the failed refresh")
 
             let clock = ContinuousClock()
-            try await Task.sleep(for: .milliseconds(350))  // past the failure backoff
+            manualClock.advance(by: .milliseconds(350))  // past the failure backoff
             let start = clock.now
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             #expect(clock.now - start < .milliseconds(120), "during an outage no caller waits for a retry")
@@ -118,10 +123,11 @@ struct KeySourceResilienceTests {
 
             // The outage ends with a rotated key set.
             await script.serve(RemoteFixture.jwks(RemoteFixture.keyA, RemoteFixture.keyB))
-            try await Task.sleep(for: .milliseconds(500))  // the failed retry lands and its backoff passes
+            await source.fetchesFinished()  // the failed retry lands
+            manualClock.advance(by: .milliseconds(350))  // and its backoff passes
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             #expect(await server.waitForRequests(4))
-            try await Task.sleep(for: .milliseconds(50))
+            await source.fetchesFinished()
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyB)) == nil, "recovered: the new key is there")
             #expect(server.requestCount == 4)
             #expect(await source.lastFetchError == nil)
@@ -137,15 +143,16 @@ struct KeySourceResilienceTests {
             let configuration = RemoteFixture.configuration(
                 timeToLive: .milliseconds(100), maximumStaleness: .milliseconds(700), failureBackoff: .milliseconds(50)
             )
-            let (_, verifier) = RemoteFixture.sourceAndVerifier(server, configuration)
+            let clock = ManualClock()
+            let (_, verifier) = RemoteFixture.sourceAndVerifier(server, configuration, clock: clock)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             await script.set { _ in .status(502) }
-            try await Task.sleep(for: .milliseconds(150))
+            clock.advance(by: .milliseconds(150))
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil, "within the staleness limit")
-            try await Task.sleep(for: .milliseconds(800))
+            clock.advance(by: .milliseconds(800))
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == .jwksUnavailable)
             await script.serve(RemoteFixture.jwks(RemoteFixture.keyA))
-            try await Task.sleep(for: .milliseconds(60))
+            clock.advance(by: .milliseconds(60))
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil, "recovers once the server answers")
         }
     }
@@ -155,10 +162,11 @@ struct KeySourceResilienceTests {
         let script = ResponseScript(serving: RemoteFixture.jwks(RemoteFixture.keyA), headers: [(name: "Cache-Control", value: "max-age=0, stale-if-error=0")])
         try await withServer(script) { server in
             let configuration = RemoteFixture.configuration(minimumTimeToLive: .milliseconds(100), maximumStaleness: .seconds(60))
-            let (_, verifier) = RemoteFixture.sourceAndVerifier(server, configuration)
+            let clock = ManualClock()
+            let (_, verifier) = RemoteFixture.sourceAndVerifier(server, configuration, clock: clock)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             await script.set { _ in .status(500) }
-            try await Task.sleep(for: .milliseconds(150))
+            clock.advance(by: .milliseconds(150))
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == .jwksUnavailable)
             #expect(server.requestCount == 2)
         }
@@ -168,14 +176,18 @@ struct KeySourceResilienceTests {
     func coldCacheFailure() async throws {
         let script = ResponseScript { _ in .status(503) }
         try await withServer(script) { server in
-            let (_, verifier) = RemoteFixture.sourceAndVerifier(server, RemoteFixture.configuration(failureBackoff: .milliseconds(300)))
+            let clock = ManualClock()
+            let (_, verifier) = RemoteFixture.sourceAndVerifier(server, RemoteFixture.configuration(failureBackoff: .milliseconds(300)), clock: clock)
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == .jwksUnavailable)
             for _ in 0..<20 {
                 #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == .jwksUnavailable)
             }
             #expect(server.requestCount == 1, "fails fast during the backoff")
             await script.serve(RemoteFixture.jwks(RemoteFixture.keyA))
-            try await Task.sleep(for: .milliseconds(350))
+            clock.advance(by: .milliseconds(299))
+            #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == .jwksUnavailable)
+            #expect(server.requestCount == 1, "still within the backoff")
+            clock.advance(by: .milliseconds(1))
             #expect(await verdict(verifier, RemoteFixture.token(RemoteFixture.keyA)) == nil)
             #expect(server.requestCount == 2)
         }
@@ -244,9 +256,11 @@ struct KeySourceResilienceTests {
         let script = ResponseScript(serving: RemoteFixture.jwks(RemoteFixture.keyA))
         try await withServer(script) { server in
             let logs = LogRecorder()
+            let clock = ManualClock()
             let source = RemoteJWKSKeySource(
                 url: server.baseURL + "/jwks?api_key=hunter2",
                 configuration: RemoteFixture.configuration(timeToLive: .milliseconds(50), cooldown: .zero, failureBackoff: .zero),
+                clock: clock,
                 logger: logs.logger()
             )
             let verifier = RemoteFixture.verifier(source)
@@ -254,7 +268,7 @@ struct KeySourceResilienceTests {
             _ = await verdict(verifier, tokens[0])
             _ = await verdict(verifier, tokens[1])
             await script.set { _ in .status(500) }
-            try await Task.sleep(for: .milliseconds(60))
+            clock.advance(by: .milliseconds(60))
             tokens.append(RemoteFixture.token(RemoteFixture.keyA))
             _ = await verdict(verifier, tokens[2])
             let text = logs.text

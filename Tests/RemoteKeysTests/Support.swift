@@ -1,6 +1,8 @@
 import Foundation
+import IntrospectionAsyncHTTPClient
 import IntrospectionJWT
-import IntrospectionTestSupport
+import IntrospectionRemoteKeys
+import IntrospectionTesting
 import Logging
 import Testing
 import MetricsTestKit
@@ -52,19 +54,21 @@ enum RemoteFixture {
     }
 
     /// A key source for `server`'s `/jwks` and a verifier that takes its keys from it: most tests' setup.
+    /// Tests that depend on cache lifetimes pass a ``ManualClock`` and step it instead of sleeping.
     static func sourceAndVerifier(
         _ server: TestHTTPServer,
         _ configuration: RemoteJWKSConfiguration = configuration(),
+        clock: any IntrospectionClock = .system,
         logger: Logger = logger,
         metrics: TestMetrics? = nil
     ) -> (RemoteJWKSKeySource, IntrospectionResponseVerifier) {
         let source = RemoteJWKSKeySource(
-            url: server.baseURL + "/jwks", configuration: configuration, logger: logger, metricsFactory: metrics
+            url: server.baseURL + "/jwks", configuration: configuration, clock: clock, logger: logger, metricsFactory: metrics
         )
         return (source, verifier(source))
     }
 
-    /// A configuration with short times, so that tests never sleep long.
+    /// A configuration with short times (tests step a ``ManualClock`` past them).
     static func configuration(
         timeToLive: Duration = .seconds(60),
         minimumTimeToLive: Duration = .zero,

@@ -1,6 +1,9 @@
 import Foundation
+import HTTPTypes
+import IntrospectionAsyncHTTPClient
 import IntrospectionJWT
-import IntrospectionTestSupport
+import IntrospectionRemoteKeys
+import IntrospectionTesting
 import Testing
 import TokenIntrospectionClient
 
@@ -147,7 +150,7 @@ struct IntrospectionClientTests {
             let validator = CountingValidator()
             let response = await makeClient(server, validator: validator).introspect(token: token)
             #expect(response.isError)
-            #expect(response.error?.kind == .validation)
+            #expect(response.error?.code == .validation)
             #expect(response.error?.validationError?.code == .badSignature)
             #expect(await validator.calls == 1)
             #expect(server.requestCount(path: server.jwksPath) == 0)

@@ -1,6 +1,9 @@
 import Foundation
+import HTTPTypes
+import IntrospectionAsyncHTTPClient
 import IntrospectionJWT
-import IntrospectionTestSupport
+import IntrospectionRemoteKeys
+import IntrospectionTesting
 import Testing
 import TokenIntrospectionClient
 
@@ -13,7 +16,7 @@ struct IntrospectionErrorTests {
             let validator = CountingValidator()
             let response = await makeClient(server, method: method, clientSecret: "wrong", validator: validator).introspect(token: token)
             #expect(response.isError)
-            #expect(response.error?.kind == .httpStatus)
+            #expect(response.error?.code == .httpStatus)
             #expect(response.httpStatus == 401)
             #expect(response.error?.errorCode == "invalid_client")
             #expect(!response.isActive && response.introspection == nil)
@@ -25,13 +28,13 @@ struct IntrospectionErrorTests {
     func unencodedBasicCredentialsAreRefused() async throws {
         try await withLocalServer { server in
             let raw = "Basic " + Data("\(resourceServer.id):\(resourceServer.secret)".utf8).base64EncodedString()
-            let response = try await AsyncHTTPClientTransport().send(
-                HTTPRequest(method: "POST", url: server.introspectionEndpoint, headers: [
-                    ("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", raw),
-                ], body: Array("token=x".utf8)),
-                timeout: .seconds(5), maximumBodyByteCount: 4096
+            let (response, _) = try await AsyncHTTPClientTransport().send(
+                HTTPRequest(method: .post, url: URL(string: server.introspectionEndpoint)!, headerFields: [
+                    .contentType: "application/x-www-form-urlencoded", .authorization: raw,
+                ]),
+                body: Array("token=x".utf8), timeout: .seconds(5), maximumBodyByteCount: 4096
             )
-            #expect(response.status == 401)
+            #expect(response.status.code == 401)
         }
     }
 
@@ -41,13 +44,13 @@ struct IntrospectionErrorTests {
             let validator = CountingValidator()
             let client = makeClient(server, method: .none, clientSecret: nil, validator: validator)
             let response = await client.introspect(token: "anything")
-            #expect(response.error?.kind == .httpStatus)
+            #expect(response.error?.code == .httpStatus)
             #expect(response.httpStatus == 400)
             #expect(response.error?.errorCode == "invalid_request")
             server.updateFaults { $0.unauthenticatedStatus401 = true }
             let second = await client.introspect(token: "anything")
             #expect(second.httpStatus == 401)
-            #expect(second.error?.kind == .httpStatus)
+            #expect(second.error?.code == .httpStatus)
             #expect(await validator.calls == 0)
         }
     }
@@ -59,7 +62,7 @@ struct IntrospectionErrorTests {
         try await withLocalServer(faults: faults) { server in
             let token = server.issueToken(claims: server.accessTokenClaims(scope: "read"))
             let response = await makeClient(server).introspect(token: token)
-            #expect(response.error?.kind == .validation)
+            #expect(response.error?.code == .validation)
             #expect(response.error?.validationError?.code == .badSignature)
             #expect(!response.isActive && response.scopes.isEmpty && response.json == nil && response.jwt == nil)
             #expect(!response.rawBody.isEmpty)
@@ -73,7 +76,7 @@ struct IntrospectionErrorTests {
         try await withLocalServer(faults: faults) { server in
             let token = server.issueToken(claims: server.accessTokenClaims())
             let response = await makeClient(server).introspect(token: token)
-            #expect(response.error?.kind == .validation)
+            #expect(response.error?.code == .validation)
             #expect(response.error?.validationError?.code == .unknownKey)
             #expect(server.requestCount(path: server.jwksPath) == 2)
         }
@@ -88,7 +91,7 @@ struct IntrospectionErrorTests {
             let token = server.issueToken(claims: server.accessTokenClaims())
             let response = await makeClient(server).introspect(token: token)
             #expect(response.isError)
-            #expect(response.error?.kind == .validation)
+            #expect(response.error?.code == .validation)
             #expect(response.error?.isDowngrade == true)
             #expect(response.error?.validationError?.code == .downgrade)
             #expect(!response.isActive && response.json == nil)
@@ -114,7 +117,7 @@ struct IntrospectionErrorTests {
         try await withLocalServer(faults: faults) { server in
             let token = server.issueToken(claims: server.accessTokenClaims())
             let response = await makeClient(server, format: .json).introspect(token: token)
-            #expect(response.error?.kind == .protocol)
+            #expect(response.error?.code == .protocol)
             #expect(!response.isActive)
         }
     }
@@ -128,7 +131,7 @@ struct IntrospectionErrorTests {
             for format in IntrospectionResponseFormat.allCases {
                 let response = await makeClient(server, format: format).introspect(token: "t")
                 #expect(response.isError)
-                #expect(response.error?.kind == (status == 200 ? .protocol : .httpStatus))
+                #expect(response.error?.code == (status == 200 ? .protocol : .httpStatus))
                 #expect(response.error?.errorDescription == text)
                 #expect(response.errorMessage?.contains(text) == true)
                 #expect(!response.isActive)
@@ -152,7 +155,7 @@ struct IntrospectionErrorTests {
             let start = clock.now
             let response = await client.introspect(token: "t")
             let elapsed = clock.now - start
-            #expect(response.error?.kind == .transport)
+            #expect(response.error?.code == .transport)
             #expect(response.errorMessage?.contains("timed out") == true)
             #expect(elapsed < .seconds(2))
         }
@@ -175,7 +178,7 @@ struct IntrospectionErrorTests {
         try await withLocalServer(faults: faults) { server in
             let token = server.issueToken(claims: server.accessTokenClaims())
             let response = await makeClient(server).introspect(token: token)
-            #expect(response.error?.kind == .validation)
+            #expect(response.error?.code == .validation)
             #expect(response.error?.validationError?.code == code, "\(response.errorMessage ?? "")")
         }
     }
@@ -186,7 +189,7 @@ struct IntrospectionErrorTests {
         faults.metadataIssuer = "https://impostor.example"
         try await withLocalServer(faults: faults) { server in
             let response = await makeClient(server).introspect(token: "t")
-            #expect(response.error?.kind == .configuration)
+            #expect(response.error?.code == .configuration)
             #expect(server.requestCount(path: server.introspectionPath) == 0)
         }
     }
@@ -197,7 +200,7 @@ struct IntrospectionErrorTests {
             endpoint: "http://127.0.0.1:9/introspect", clientID: "rs", clientSecret: "s", responseFormat: .jwt
         ))
         let response = await client.introspect(token: "t")
-        #expect(response.error?.kind == .configuration)
+        #expect(response.error?.code == .configuration)
     }
 
     @Test("A refused connection is a transport error; a non-https endpoint is refused before sending")
@@ -205,11 +208,11 @@ struct IntrospectionErrorTests {
         let refused = IntrospectionClient(options: IntrospectionClientOptions(
             endpoint: "http://127.0.0.1:9/introspect", clientID: "rs", clientSecret: "s", responseFormat: .json
         ))
-        #expect(await refused.introspect(token: "t").error?.kind == .transport)
+        #expect(await refused.introspect(token: "t").error?.code == .transport)
         let plain = IntrospectionClient(options: IntrospectionClientOptions(
             endpoint: "http://as.example.com/introspect", clientID: "rs", clientSecret: "s", responseFormat: .json
         ))
-        #expect(await plain.introspect(token: "t").error?.kind == .configuration)
+        #expect(await plain.introspect(token: "t").error?.code == .configuration)
     }
 
     @Test("Redirects are not followed: the credentials never go elsewhere")
@@ -220,7 +223,7 @@ struct IntrospectionErrorTests {
                     endpoint: redirecting.baseURL + "/introspect", clientID: "rs", clientSecret: "s", responseFormat: .json
                 ))
                 let response = await client.introspect(token: "t")
-                #expect(response.error?.kind == .httpStatus)
+                #expect(response.error?.code == .httpStatus)
                 #expect(response.httpStatus == 307)
                 #expect(target.requestCount == 0)
             }

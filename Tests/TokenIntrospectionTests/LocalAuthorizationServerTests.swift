@@ -1,6 +1,9 @@
 import Foundation
+import HTTPTypes
+import IntrospectionAsyncHTTPClient
 import IntrospectionJWT
-import IntrospectionTestSupport
+import IntrospectionRemoteKeys
+import IntrospectionTesting
 import Testing
 
 @Suite("Local authorization server")
@@ -11,15 +14,24 @@ struct LocalAuthorizationServerTests {
         body: String,
         headers: [(name: String, value: String)] = [("Authorization", FormCodec.basicAuthorization(clientID: resourceServer.id, clientSecret: resourceServer.secret))],
         accept: String = "application/json"
-    ) async throws -> HTTPResponse {
-        try await AsyncHTTPClientTransport().send(
-            HTTPRequest(
-                method: "POST", url: server.introspectionEndpoint,
-                headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", accept)] + headers,
-                body: Array(body.utf8)
-            ),
-            timeout: .seconds(5), maximumBodyByteCount: 65536
+    ) async throws -> RawAnswer {
+        var fields: HTTPFields = [.contentType: "application/x-www-form-urlencoded", .accept: accept]
+        for header in headers { fields.append(HTTPField(name: HTTPField.Name(header.name)!, value: header.value)) }
+        let (response, answer) = try await AsyncHTTPClientTransport().send(
+            HTTPRequest(method: .post, url: URL(string: server.introspectionEndpoint)!, headerFields: fields),
+            body: Array(body.utf8), timeout: .seconds(5), maximumBodyByteCount: 65536
         )
+        return RawAnswer(status: response.status.code, headerFields: response.headerFields, body: answer)
+    }
+
+    /// An answer as the tests read it.
+    struct RawAnswer {
+        let status: Int
+        let headerFields: HTTPFields
+        let body: [UInt8]
+
+        var mediaType: String? { headerFields[.contentType] }
+        func header(_ name: String) -> String? { headerFields[HTTPField.Name(name)!] }
     }
 
     @Test("Inactive answers are exactly {\"active\":false}, in JSON and inside the JWT")

@@ -1,6 +1,6 @@
 import Foundation
 import IntrospectionJWT
-import IntrospectionTestSupport
+import IntrospectionTesting
 import TokenIntrospectionClient
 
 /// The resource server registered at every local authorization server: its id and secret need

@@ -1,5 +1,5 @@
 import Foundation
-import IntrospectionTestSupport
+import IntrospectionTesting
 import Testing
 import TokenIntrospectionClient
 

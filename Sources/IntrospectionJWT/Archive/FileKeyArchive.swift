@@ -104,7 +104,7 @@ public actor FileKeyArchive: KeyArchive {
     /// a newline is written first so that the torn fragment stays on its own (ignored) line.
     static func append(_ lines: String, to path: String) throws {
         let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw ArchiveError("cannot open \(path) for appending: \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else { throw ArchiveError(.cannotWrite, "cannot open \(path) for appending: \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
         var bytes = Array(lines.utf8)
         if endsWithTornLine(path) { bytes.insert(UInt8(ascii: "\n"), at: 0) }
@@ -113,11 +113,11 @@ public actor FileKeyArchive: KeyArchive {
             let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
             guard written > 0 else {
                 if written < 0 && errno == EINTR { continue }
-                throw ArchiveError("cannot append to \(path): \(String(cString: strerror(errno)))")
+                throw ArchiveError(.cannotWrite, "cannot append to \(path): \(String(cString: strerror(errno)))")
             }
             offset += written
         }
-        guard fsync(descriptor) == 0 else { throw ArchiveError("cannot sync \(path): \(String(cString: strerror(errno)))") }
+        guard fsync(descriptor) == 0 else { throw ArchiveError(.cannotWrite, "cannot sync \(path): \(String(cString: strerror(errno)))") }
     }
 
     private static func endsWithTornLine(_ path: String) -> Bool {
@@ -129,11 +129,36 @@ public actor FileKeyArchive: KeyArchive {
     }
 }
 
-/// A failure to read or write an archive file.
+/// A failure to write an archive file: a stable ``Code`` and a message naming the file and the reason,
+/// the same shape as ``IntrospectionJWTError``.
 public struct ArchiveError: Error, Sendable, CustomStringConvertible {
-    /// What went wrong.
-    public let description: String
-    init(_ description: String) { self.description = description }
+    /// A stable, machine-readable error code. New codes may be added; switch with a `default`.
+    public struct Code: Sendable, Hashable, RawRepresentable, CustomStringConvertible {
+        /// The code's printed form (for example `cannot_write`).
+        public let rawValue: String
+
+        /// Makes a code from its printed form.
+        public init(rawValue: String) { self.rawValue = rawValue }
+
+        public var description: String { rawValue }
+
+        /// The archive file could not be opened for appending, appended to, or synced to disk.
+        public static let cannotWrite = Code(rawValue: "cannot_write")
+    }
+
+    /// What went wrong, as a stable code.
+    public let code: Code
+    /// A human explanation naming the file and the system's reason.
+    public let message: String
+
+    /// Makes an error.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// The message alone, as the command line tool has always printed it.
+    public var description: String { message }
 }
 
 /// Serialises appends to the same archive path across every `FileKeyArchive` of the process.

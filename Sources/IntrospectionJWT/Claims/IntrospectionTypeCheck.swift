@@ -1,38 +1,21 @@
-/// One member of an object as the RFC 7662 type check reads it: a tree's member, or a member read in
-/// place on a tape. The check is written once, generic over both.
-protocol CheckedMember {
-    /// The length of the name in UTF-8 bytes (escapes decoded).
-    var nameUTF8Count: Int { get }
-    /// Whether the member's name has exactly the code points of `name`.
-    func nameIs(_ name: StaticString) -> Bool
-    /// The JSON type of the value.
-    var valueKind: TapeEntry.Kind { get }
-    /// Whether the value is a string or an array of strings.
-    var valueIsStringOrStrings: Bool { get }
-    /// The name (error messages only).
-    var name: String { get }
-    /// The value as a tree (error messages only).
-    var value: JSONValue { get }
-}
-
-/// The RFC 7662 §2.2 type checks of ``TokenIntrospection/init(validating:)``.
+/// The RFC 7662 §2.2 type checks of `token_introspection` (the verifier) and of a plain JSON introspection
+/// response (``TokenIntrospection/init(json:)``, ``TokenIntrospection/init(validating:)``), on the tape.
 enum IntrospectionTypeCheck {
     /// The RFC 7662 members that must be strings, in the order their errors are reported.
     static let stringMembers: [StaticString] = ["scope", "client_id", "username", "token_type", "sub", "iss", "jti"]
     /// The RFC 7662 members that must be numbers (NumericDate seconds).
     static let numberMembers: [StaticString] = ["exp", "iat", "nbf"]
 
-    /// Checks the members that `forEachMember` lends, one pass: `active` is a boolean; the string members
-    /// are strings; the number members numbers; `aud` a string or an array of strings. A member of the wrong
-    /// type is reported in the fixed order of the checks, whatever the member order.
-    static func check<Member: CheckedMember>(
-        _ forEachMember: ((Member) -> Void) -> Void
-    ) throws(IntrospectionJWTError) {
-        var active: Member? = nil
-        var wrongString: (rank: Int, member: Member)? = nil
-        var wrongNumber: (rank: Int, member: Member)? = nil
-        var audience: Member? = nil
-        forEachMember { member in
+    /// Checks the members of the object at `object` on the tape, in one pass: `active` is a boolean; the
+    /// string members are strings; the number members numbers; `aud` a string or an array of strings. A
+    /// member of the wrong type is reported in the fixed order of the checks, whatever the member order.
+    static func check(_ view: JSONTapeView, objectAt object: Int) throws(IntrospectionJWTError) {
+        var active: TapeMember? = nil
+        var wrongString: (rank: Int, member: TapeMember)? = nil
+        var wrongNumber: (rank: Int, member: TapeMember)? = nil
+        var audience: TapeMember? = nil
+        view.forEachMember(ofObjectAt: object) { name, _ in
+            let member = TapeMember(view: view, nameEntry: name)
             let count = member.nameUTF8Count
             if count == 6, member.nameIs("active") {
                 active = member
@@ -60,7 +43,7 @@ enum IntrospectionTypeCheck {
     }
 
     /// The position of the member's name, `count` bytes long, in `names`, or nil.
-    private static func rank(of member: some CheckedMember, count: Int, in names: [StaticString]) -> Int? {
+    private static func rank(of member: TapeMember, count: Int, in names: [StaticString]) -> Int? {
         for (rank, candidate) in names.enumerated() where candidate.utf8CodeUnitCount == count && member.nameIs(candidate) {
             return rank
         }
@@ -68,34 +51,13 @@ enum IntrospectionTypeCheck {
     }
 }
 
-extension JSONObject.Member: CheckedMember {
-    var nameUTF8Count: Int { name.utf8.count }
-
-    func nameIs(_ name: StaticString) -> Bool {
-        var own = self.name  // native: withUTF8 does not copy
-        return own.withUTF8 { utf8 in name.withUTF8Buffer { sameBytes(utf8, $0) } }
-    }
-
-    var valueKind: TapeEntry.Kind {
-        switch value {
-        case .null: .null
-        case .bool(let flag): flag ? .true : .false
-        case .number: .number
-        case .string: .string
-        case .array: .array
-        case .object: .object
-        }
-    }
-
-    var valueIsStringOrStrings: Bool { isStringOrStrings(value) }
-}
-
 /// A member of an object on a tape, read in place.
-struct TapeMember: CheckedMember {
+struct TapeMember {
     let view: JSONTapeView
     /// The entry of the member's name; its value follows it.
     let nameEntry: Int
 
+    /// The length of the name in UTF-8 bytes (escapes decoded).
     var nameUTF8Count: Int {
         guard view[nameEntry].hasEscapes else { return view.rawBytes(of: nameEntry).count }
         var decoded = view.decodedUTF8(of: nameEntry), count = 0
@@ -103,12 +65,17 @@ struct TapeMember: CheckedMember {
         return count
     }
 
+    /// Whether the member's name has exactly the code points of `name`.
     func nameIs(_ name: StaticString) -> Bool {
         name.withUTF8Buffer { view.string(at: nameEntry, equals: $0) }
     }
 
+    /// The JSON type of the value.
     var valueKind: TapeEntry.Kind { view[nameEntry + 1].kind }
+    /// Whether the value is a string or an array of strings.
     var valueIsStringOrStrings: Bool { view.isStringOrStrings(at: nameEntry + 1) }
+    /// The name (error messages only).
     var name: String { view.string(at: nameEntry) }
+    /// The value as a tree (error messages only).
     var value: JSONValue { view.value(at: nameEntry + 1) }
 }

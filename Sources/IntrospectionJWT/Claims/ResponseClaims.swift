@@ -31,25 +31,29 @@ enum ResponseClaims {
     /// Top-level `iat`, `exp` and `nbf` must be JSON numbers (RFC 7519 §2, NumericDate). This is part of
     /// the structural check, so it runs before the header and the signature.
     static func checkTimeClaimTypes(_ claims: JSONTapeView, _ entries: Entries) throws(IntrospectionJWTError) {
-        func check(_ name: StaticString, _ entry: Int?) throws(IntrospectionJWTError) {
-            if let value = entry, claims[value].kind != .number {
-                throw .malformed("the claim \"\(name)\" is a \(claims[value].kind.typeName), not a number: \(quoted(claims.value(at: value)))")
-            }
+        try checkNumber("iat", entries.iat, claims)
+        try checkNumber("exp", entries.exp, claims)
+        try checkNumber("nbf", entries.nbf, claims)
+    }
+
+    /// A NumericDate claim, when present, must be a JSON number (RFC 7519 §2).
+    static func checkNumber(_ name: StaticString, _ entry: Int?, _ claims: JSONTapeView) throws(IntrospectionJWTError) {
+        if let value = entry, claims[value].kind != .number {
+            throw .malformed("the claim \"\(name)\" is a \(claims[value].kind.typeName), not a number: \(quoted(claims.value(at: value)))")
         }
-        try check("iat", entries.iat)
-        try check("exp", entries.exp)
-        try check("nbf", entries.nbf)
     }
 
     /// `iss`, `aud`, `iat` and `token_introspection` must be present (RFC 9701 §5).
     static func checkRequiredClaims(_ entries: Entries) throws(IntrospectionJWTError) {
-        let name: StaticString
-        if entries.iss == nil { name = "iss" }
-        else if entries.aud == nil { name = "aud" }
-        else if entries.iat == nil { name = "iat" }
-        else if entries.tokenIntrospection == nil { name = "token_introspection" }
-        else { return }
-        throw .missingClaim("the response has no \"\(name)\" claim")
+        try requirePresent("iss", entries.iss)
+        try requirePresent("aud", entries.aud)
+        try requirePresent("iat", entries.iat)
+        try requirePresent("token_introspection", entries.tokenIntrospection)
+    }
+
+    /// One required claim must be present (RFC 9701 §5).
+    static func requirePresent(_ name: StaticString, _ entry: Int?) throws(IntrospectionJWTError) {
+        if entry == nil { throw .missingClaim("the response has no \"\(name)\" claim") }
     }
 
     /// `iss` must be a string exactly equal to the expected issuer (RFC 8414 §4: no normalisation).
@@ -86,28 +90,43 @@ enum ResponseClaims {
     }
 
     /// `iat` not in the future and not older than the maximum age; `nbf` reached; `exp` not passed
-    /// (RFC 7519 §4.1.4-4.1.6), all with the clock skew. `at` is in seconds since the epoch.
+    /// (RFC 7519 §4.1.4-4.1.6), all with the clock skew, in that order. `at` is in seconds since the epoch.
     static func checkTimes(
         _ claims: JSONTapeView, _ entries: Entries, at: Double, maximumAge: Double, clockSkew: Double
     ) throws(IntrospectionJWTError) {
-        let iat = entries.iat, nbf = entries.nbf, exp = entries.exp
-        let issuedAt = iat.flatMap(claims.double(at:))
-        let notBefore = nbf.flatMap(claims.double(at:))
-        let expiration = exp.flatMap(claims.double(at:))
-        func claim(_ entry: Int?) -> String {
-            entry.map { quoted(claims.value(at: $0)) } ?? "?"
+        try checkIssuedAtNotInFuture(claims, entries, at: at, clockSkew: clockSkew)
+        try checkNotBefore(claims, entries, at: at, clockSkew: clockSkew)
+        try checkIssuedAtNotTooOld(claims, entries, at: at, maximumAge: maximumAge, clockSkew: clockSkew)
+        try checkExpiration(claims, entries, at: at, clockSkew: clockSkew)
+    }
+
+    /// `iat` is not later than `at` plus the clock skew.
+    static func checkIssuedAtNotInFuture(_ claims: JSONTapeView, _ entries: Entries, at: Double, clockSkew: Double) throws(IntrospectionJWTError) {
+        if let entry = entries.iat, let issuedAt = claims.double(at: entry), issuedAt > at + clockSkew {
+            throw .notYetValid("\"iat\" \(quoted(claims.value(at: entry))) is later than the verification time \(seconds(at)) plus \(seconds(clockSkew)) s of clock skew")
         }
-        if let issuedAt, issuedAt > at + clockSkew {
-            throw .notYetValid("\"iat\" \(claim(iat)) is later than the verification time \(seconds(at)) plus \(seconds(clockSkew)) s of clock skew")
+    }
+
+    /// `nbf`, when present, is not later than `at` plus the clock skew.
+    static func checkNotBefore(_ claims: JSONTapeView, _ entries: Entries, at: Double, clockSkew: Double) throws(IntrospectionJWTError) {
+        if let entry = entries.nbf, let notBefore = claims.double(at: entry), notBefore > at + clockSkew {
+            throw .notYetValid("\"nbf\" \(quoted(claims.value(at: entry))) is later than the verification time \(seconds(at)) plus \(seconds(clockSkew)) s of clock skew")
         }
-        if let notBefore, notBefore > at + clockSkew {
-            throw .notYetValid("\"nbf\" \(claim(nbf)) is later than the verification time \(seconds(at)) plus \(seconds(clockSkew)) s of clock skew")
+    }
+
+    /// `iat` is not older than the maximum age (plus the clock skew) at `at`.
+    static func checkIssuedAtNotTooOld(
+        _ claims: JSONTapeView, _ entries: Entries, at: Double, maximumAge: Double, clockSkew: Double
+    ) throws(IntrospectionJWTError) {
+        if let entry = entries.iat, let issuedAt = claims.double(at: entry), issuedAt < at - maximumAge - clockSkew {
+            throw .expired("\"iat\" \(quoted(claims.value(at: entry))) is more than \(seconds(maximumAge)) s (plus \(seconds(clockSkew)) s of clock skew) before the verification time \(seconds(at))")
         }
-        if let issuedAt, issuedAt < at - maximumAge - clockSkew {
-            throw .expired("\"iat\" \(claim(iat)) is more than \(seconds(maximumAge)) s (plus \(seconds(clockSkew)) s of clock skew) before the verification time \(seconds(at))")
-        }
-        if let expiration, expiration <= at - clockSkew {
-            throw .expired("\"exp\" \(claim(exp)) is at or before the verification time \(seconds(at)) minus \(seconds(clockSkew)) s of clock skew")
+    }
+
+    /// A top-level `exp`, when present, has not passed at `at` (minus the clock skew).
+    static func checkExpiration(_ claims: JSONTapeView, _ entries: Entries, at: Double, clockSkew: Double) throws(IntrospectionJWTError) {
+        if let entry = entries.exp, let expiration = claims.double(at: entry), expiration <= at - clockSkew {
+            throw .expired("\"exp\" \(quoted(claims.value(at: entry))) is at or before the verification time \(seconds(at)) minus \(seconds(clockSkew)) s of clock skew")
         }
     }
 
@@ -119,9 +138,7 @@ enum ResponseClaims {
         guard claims[value].kind == .object else {
             throw .invalidIntrospection("\"token_introspection\" is a \(claims[value].kind.typeName), not an object")
         }
-        try IntrospectionTypeCheck.check { (body: (TapeMember) -> Void) in
-            claims.forEachMember(ofObjectAt: value) { name, _ in body(TapeMember(view: claims, nameEntry: name)) }
-        }
+        try IntrospectionTypeCheck.check(claims, objectAt: value)
         return value
     }
 

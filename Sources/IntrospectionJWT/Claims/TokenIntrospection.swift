@@ -2,71 +2,93 @@ public import Foundation
 
 /// The RFC 7662 §2.2 introspection data: the `token_introspection` member of an RFC 9701 response, or a
 /// plain JSON introspection response. Members describe the introspected token, not the response.
+///
+/// The members are held one way only: as a strictly scanned JSON text, whatever the source (a verified
+/// payload, a JSON body, or a tree given by a caller, written out and scanned). Accessors read the text in
+/// place; the ``json`` tree is built on first access and cached; ``decode(_:options:)`` decodes your own
+/// `Decodable` types from it.
 public struct TokenIntrospection: Sendable, Equatable {
-    /// Where the members are: a tree given by a caller, or the tape of a verified payload, from which the
-    /// tree is built on first access (``json``) and single members are read in place.
-    private enum Backing: Sendable {
-        case tree(JSONObject)
-        case tape(VerifiedPayload, object: Int)
-    }
-
-    private let backing: Backing
+    /// The JSON text, its tape and its cached trees.
+    let payload: VerifiedPayload
+    /// The tape entry of the introspection object.
+    let object: Int
 
     /// Every member as received, including service-specific ones.
-    public var json: JSONObject {
-        switch backing {
-        case .tree(let object): object
-        case .tape(let payload, let object): payload.object(at: object)
-        }
-    }
+    public var json: JSONObject { payload.object(at: object) }
 
     /// Checks the RFC 7662 types: `active` is a boolean; `scope`, `client_id`, `username`, `token_type`,
     /// `sub`, `iss` and `jti` are strings; `exp`, `iat` and `nbf` are numbers; `aud` is a string or an array
-    /// of strings. Throws ``IntrospectionJWTError/Code/invalidIntrospection`` otherwise.
+    /// of strings. Throws ``IntrospectionJWTError/Code/invalidIntrospection`` otherwise, and also when the
+    /// tree is not strict JSON (two members with the same name, or nested deeper than the parser allows).
+    ///
+    /// The tree is written out and scanned like any other JSON text; ``json`` then returns `json` itself.
     public init(validating json: JSONObject) throws(IntrospectionJWTError) {
-        try IntrospectionTypeCheck.check { (body: (JSONObject.Member) -> Void) in
-            for member in json.members { body(member) }
+        let tape: JSONTape
+        do {
+            tape = try JSONTape(object: Array(JSONWriter.string(for: .object(json)).utf8))
+        } catch {
+            throw .invalidIntrospection("the introspection object is not strict JSON: \(error.reason)")
         }
-        self.backing = .tree(json)
+        try Self.checkTypes(tape, object: 0)
+        self.init(checked: VerifiedPayload(tape: tape, tree: json, at: 0), object: 0)
     }
 
-    /// The object at tape entry `object` of a verified payload, whose types
-    /// ``IntrospectionTypeCheck/check(_:)`` has already checked.
+    /// Scans `bytes`, a plain JSON introspection response (RFC 7662 §2.2, `application/json`), and checks it
+    /// as ``init(validating:)`` does. Throws ``IntrospectionJWTError/Code/malformed`` when the bytes are not
+    /// one strict UTF-8 JSON object (the message says what they are), and
+    /// ``IntrospectionJWTError/Code/invalidIntrospection`` for a member of the wrong type.
+    public init(json bytes: some Collection<UInt8>) throws(IntrospectionJWTError) {
+        let tape: JSONTape
+        do {
+            tape = try JSONTape(value: Array(bytes))
+        } catch {
+            throw .malformed("not valid JSON: \(error.reason)")
+        }
+        guard tape.entries[0].kind == .object else {
+            throw .malformed("a JSON \(tape.entries[0].kind.typeName), not an object")
+        }
+        try Self.checkTypes(tape, object: 0)
+        self.init(checked: VerifiedPayload(tape: tape), object: 0)
+    }
+
+    /// The object at tape entry `object` of a payload, whose types ``IntrospectionTypeCheck/check(_:objectAt:)``
+    /// has already checked.
     init(checked payload: VerifiedPayload, object: Int) {
-        self.backing = .tape(payload, object: object)
+        self.payload = payload
+        self.object = object
+    }
+
+    private static func checkTypes(_ tape: JSONTape, object: Int) throws(IntrospectionJWTError) {
+        try tape.withView { (view) throws(IntrospectionJWTError) in
+            try IntrospectionTypeCheck.check(view, objectAt: object)
+        }
     }
 
     /// The value of any member, by exact name.
     public subscript(member: String) -> JSONValue? {
-        switch backing {
-        case .tree(let object): object[member]
-        case .tape(let payload, let object): payload.value(of: member, inObjectAt: object)
-        }
+        payload.value(of: member, inObjectAt: object)
     }
 
-    /// Equal when the members are equal (``JSONObject``'s equality), however they are held.
+    /// Equal when the members are equal (``JSONObject``'s equality).
     public static func == (lhs: TokenIntrospection, rhs: TokenIntrospection) -> Bool {
         lhs.json == rhs.json
     }
 
-    /// The value of a member named by a constant; read in place when on a tape.
-    private func member<R>(_ name: StaticString, _ read: (JSONValue) -> R?, inPlace: (JSONTapeView, Int) -> R?) -> R? {
-        switch backing {
-        case .tree(let object):
-            return object.members.first { $0.nameIs(name) }.flatMap { read($0.value) }
-        case .tape(let payload, let object):
-            return payload.read(name, inObjectAt: object, inPlace)
-        }
+    /// The member `name`, read in place by `read`.
+    private func member<R>(_ name: StaticString, _ read: (JSONTapeView, Int) -> R?) -> R? {
+        payload.read(name, inObjectAt: object, read)
     }
 
     private func string(_ name: StaticString) -> String? {
-        member(name, { $0.stringValue }, inPlace: { view, entry in view[entry].kind == .string ? view.string(at: entry) : nil })
+        member(name) { view, entry in view[entry].kind == .string ? view.string(at: entry) : nil }
+    }
+
+    private func date(_ name: StaticString) -> Date? {
+        member(name) { $0.double(at: $1) }.map { Date(timeIntervalSince1970: $0) }
     }
 
     /// `active`: whether the token is active.
-    public var isActive: Bool {
-        member("active", { $0.boolValue }, inPlace: { view, entry in view[entry].kind == .true }) ?? false
-    }
+    public var isActive: Bool { member("active") { view, entry in view[entry].kind == .true } ?? false }
     /// `scope`, split at spaces; empty when absent.
     public var scopes: [String] {
         string("scope")?.split(separator: " ", omittingEmptySubsequences: true).map(String.init) ?? []
@@ -86,7 +108,7 @@ public struct TokenIntrospection: Sendable, Equatable {
     /// `sub`.
     public var subject: String? { string("sub") }
     /// `aud`, as a list; empty when absent.
-    public var audiences: [String] { member("aud", stringOrStrings, inPlace: { $0.strings(at: $1) }) ?? [] }
+    public var audiences: [String] { member("aud") { $0.strings(at: $1) } ?? [] }
     /// `iss`: the issuer of the token.
     public var issuer: String? { string("iss") }
     /// `jti`.
@@ -95,38 +117,5 @@ public struct TokenIntrospection: Sendable, Equatable {
     /// Whether `scope` holds `scope` (exact match of one space-separated entry).
     public func hasScope(_ scope: String) -> Bool {
         scopes.contains { $0.hasSameCodePoints(as: scope) }
-    }
-
-    private func date(_ name: StaticString) -> Date? {
-        member(name, { $0.doubleValue }, inPlace: { $0.double(at: $1) }).map { Date(timeIntervalSince1970: $0) }
-    }
-}
-
-/// Whether `value` is a string or an array of strings (``stringOrStrings(_:)`` without building the list).
-func isStringOrStrings(_ value: JSONValue) -> Bool {
-    switch value {
-    case .string: return true
-    case .array(let elements):
-        for element in elements {
-            guard case .string = element else { return false }
-        }
-        return true
-    default: return false
-    }
-}
-
-/// A string as a one-element list, an array of strings as a list, anything else nil.
-func stringOrStrings(_ value: JSONValue) -> [String]? {
-    switch value {
-    case .string(let string): return [string]
-    case .array(let elements):
-        var strings: [String] = []
-        strings.reserveCapacity(elements.count)
-        for element in elements {
-            guard case .string(let string) = element else { return nil }
-            strings.append(string)
-        }
-        return strings
-    default: return nil
     }
 }

@@ -1,19 +1,25 @@
-internal import NIOConcurrencyHelpers
 
-/// The verified payload of a response, kept as its bytes and tape: claims are read in place, and the
-/// `JSONObject` trees that the public API hands out are built on first access and then cached.
+/// A checked JSON text kept as its bytes and tape — the verified payload of a response, or a plain JSON
+/// introspection object: members are read in place, and the `JSONObject` trees that the public API hands
+/// out are built on first access and then cached.
 ///
-/// The cache lives in the lock's own storage (`NIOLockedValueBox`: a final class holding the lock and the
+/// The cache lives in the lock's own storage (`LockedValueBox`: a final class holding the lock and the
 /// value, one allocation), so every copy of a response shares it and the first access is safe from any
 /// thread (the response is `Sendable`); the tape itself is immutable.
 struct VerifiedPayload: Sendable {
     /// The payload's JSON text and tape; entry 0 is the claims object.
     let tape: JSONTape
     /// The trees built so far, by the tape entry of their object.
-    private let trees = NIOLockedValueBox<[Int: JSONObject]>([:])
+    private let trees = LockedValueBox<[Int: JSONObject]>([:])
 
     init(tape: JSONTape) {
         self.tape = tape
+    }
+
+    /// A payload whose object at tape entry `entry` is already known as `tree` (the tape was written from it).
+    init(tape: JSONTape, tree: JSONObject, at entry: Int) {
+        self.tape = tape
+        trees.withLockedValue { $0[entry] = tree }
     }
 
     /// The object at tape entry `entry` as a tree, built once.

@@ -2,7 +2,7 @@
 // insist on canonical trailing bits, all of which RFC 7515 §2 (and our strict parsing) must refuse.
 
 /// Strict unpadded base64url (RFC 4648 §5, RFC 7515 §2, Appendix C).
-public enum Base64URL {
+package enum Base64URL {
     private static let decodeTable: [UInt8] = {
         var table = [UInt8](repeating: 0xFF, count: 256)
         for (value, character) in alphabet.enumerated() { table[Int(character)] = UInt8(value) }
@@ -14,7 +14,7 @@ public enum Base64URL {
     /// Decodes unpadded base64url; nil when a character is outside the alphabet (including `=`, `+`, `/`
     /// and white space), when the length cannot be an encoding (n mod 4 = 1), or when unused trailing
     /// bits are not zero (a non-canonical encoding).
-    public static func decode(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+    package static func decode(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         guard let capacity = decodedByteCount(input.count) else { return nil }
         var valid = false
         let output = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
@@ -79,13 +79,13 @@ public enum Base64URL {
     }
 
     /// Decodes a string (see ``decode(_:)-(UnsafeBufferPointer<UInt8>)``).
-    public static func decode(_ string: String) -> [UInt8]? {
+    package static func decode(_ string: String) -> [UInt8]? {
         var string = string
         return string.withUTF8 { decode($0) }
     }
 
     /// Encodes bytes as unpadded base64url.
-    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
+    package static func encode(_ bytes: some Sequence<UInt8>) -> String {
         var output = [UInt8]()
         var buffer: UInt32 = 0
         var bits = 0

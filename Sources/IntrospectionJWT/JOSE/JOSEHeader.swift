@@ -69,7 +69,7 @@ extension JOSEHeader {
         return algorithm
     }
 
-    private static func checkType(_ value: JSONValue?) throws(IntrospectionJWTError) -> String {
+    static func checkType(_ value: JSONValue?) throws(IntrospectionJWTError) -> String {
         guard let value else { throw .wrongType("the header has no \"typ\"; expected \"\(tokenIntrospectionType)\"") }
         guard case .string(let type) = value else {
             throw .wrongType("\"typ\" is a \(value.typeName), not a string: \(quoted(value))")

@@ -42,10 +42,20 @@ struct JSONTape: Sendable {
     /// The same, scanning into the array taken from `storage` (left empty): an array that already has
     /// the capacity saves the tape's allocation.
     init(object bytes: [UInt8], reusing storage: inout [TapeEntry]) throws(JSONParseFailure) {
+        try self.init(bytes, requireObject: true, reusing: &storage)
+    }
+
+    /// Scans `bytes`, which must hold one JSON value of any type (``StrictJSONParser``'s rules).
+    init(value bytes: [UInt8]) throws(JSONParseFailure) {
+        var entries: [TapeEntry] = []
+        try self.init(bytes, requireObject: false, reusing: &entries)
+    }
+
+    private init(_ bytes: [UInt8], requireObject: Bool, reusing storage: inout [TapeEntry]) throws(JSONParseFailure) {
         var entries: [TapeEntry] = []
         swap(&entries, &storage)  // a unique reference, so the scan keeps the capacity
         try bytes.withUnsafeBufferPointer { buffer throws(JSONParseFailure) in
-            try StrictJSONParser.scan(buffer, requireObject: true, into: &entries)
+            try StrictJSONParser.scan(buffer, requireObject: requireObject, into: &entries)
         }
         self.init(bytes: bytes, entries: entries)
     }

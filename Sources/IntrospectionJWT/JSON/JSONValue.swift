@@ -158,7 +158,7 @@ extension String {
     ///
     /// On the hot path (member lookups, duplicate checks): the lengths are compared first, then the
     /// contiguous UTF-8 of native strings byte by byte; only bridged strings take the generic route.
-    func hasSameCodePoints(as other: String) -> Bool {
+    package func hasSameCodePoints(as other: String) -> Bool {
         let lhs = utf8, rhs = other.utf8
         guard lhs.count == rhs.count else { return false }
         // Strings with different code points may still be canonically equivalent (`==`), but strings

@@ -1,14 +1,14 @@
 /// Writes `JSONValue`s as compact JSON (numbers exactly as received, member order kept).
-public enum JSONWriter {
+package enum JSONWriter {
     /// The compact JSON text of a value.
-    public static func string(for value: JSONValue) -> String {
+    package static func string(for value: JSONValue) -> String {
         var output = ""
         write(value, into: &output)
         return output
     }
 
     /// Appends the compact JSON text of a value.
-    public static func write(_ value: JSONValue, into output: inout String) {
+    package static func write(_ value: JSONValue, into output: inout String) {
         switch value {
         case .null: output += "null"
         case .bool(let flag): output += flag ? "true" : "false"
@@ -34,7 +34,7 @@ public enum JSONWriter {
     }
 
     /// Appends a JSON string literal, escaping quotes, backslashes and control characters.
-    public static func writeString(_ string: String, into output: inout String) {
+    package static func writeString(_ string: String, into output: inout String) {
         // Fast path: printable ASCII without a quote or a backslash is written as it is (the common case
         // of names, URLs, scopes and identifiers; it keeps the CLI's output formatting cheap).
         if string.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) {

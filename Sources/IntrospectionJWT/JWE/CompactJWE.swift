@@ -1,3 +1,6 @@
+// Written by hand: no listed Swift package decrypts JWE with OpenSSL (jwt-kit has no JWE, and issue 13 allows
+// no second crypto library such as swift-crypto); OpenSSL does every primitive, this file only the JOSE rules.
+
 internal import Foundation  // memchr
 
 /// A JWE in compact serialization (RFC 7516 §7.1), parsed strictly but not yet decrypted.

@@ -1,3 +1,6 @@
+// Written by hand: no listed Swift package decrypts JWE with OpenSSL (jwt-kit has no JWE, and issue 13 allows
+// no second crypto library such as swift-crypto); OpenSSL does every primitive, this file only the JOSE rules.
+
 /// The content decryption of a JWE with its content encryption key (RFC 7518 §5): AES-CBC with
 /// HMAC-SHA-2 or AES-GCM.
 enum ContentDecryption {

@@ -1,3 +1,6 @@
+// Written by hand: no listed Swift package decrypts JWE with OpenSSL (jwt-kit has no JWE, and issue 13 allows
+// no second crypto library such as swift-crypto); OpenSSL does every primitive, this file only the JOSE rules.
+
 /// ECDH-ES key agreement (RFC 7518 §4.6): the sender's ephemeral public key (`epk`) and the Concat KDF
 /// that turns the shared secret into a key.
 enum ECDHKeyAgreement {

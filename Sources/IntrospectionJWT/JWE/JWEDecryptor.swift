@@ -1,3 +1,6 @@
+// Written by hand: no listed Swift package decrypts JWE with OpenSSL (jwt-kit has no JWE, and issue 13 allows
+// no second crypto library such as swift-crypto); OpenSSL does every primitive, this file only the JOSE rules.
+
 /// The JWE layer on its own (RFC 7516 §5.2): key selection, recovery of the content encryption key (CEK)
 /// and content decryption, without the nested-JWT and RFC 9701 rules.
 ///

@@ -1,3 +1,6 @@
+// Written by hand: no listed Swift package decrypts JWE with OpenSSL (jwt-kit has no JWE, and issue 13 allows
+// no second crypto library such as swift-crypto); OpenSSL does every primitive, this file only the JOSE rules.
+
 /// The checked protected header of an encrypted response (the outer JWE of a nested JWT).
 struct JWEHeader: Sendable {
     /// `alg`: one of the allowed key management algorithms.

@@ -1,4 +1,3 @@
-internal import NIOConcurrencyHelpers
 
 /// Idle OpenSSL contexts of one kind (`EVP_PKEY_CTX`, `EVP_MD_CTX`), kept for reuse so that a warm
 /// verification neither allocates nor frees one. A context is used by one thread at a time: it leaves the
@@ -6,7 +5,7 @@ internal import NIOConcurrencyHelpers
 final class OpenSSLContextPool: @unchecked Sendable {
     // @unchecked: OpaquePointer is not Sendable; every context is reached only under the lock, or by the
     // one thread that took it out of the pool.
-    private let contexts = NIOLockedValueBox<[OpaquePointer]>([])
+    private let contexts = LockedValueBox<[OpaquePointer]>([])
     /// Enough for every core to use a context at once.
     private let capacity: Int
     /// Frees one context (`EVP_PKEY_CTX_free`, `EVP_MD_CTX_free`).

@@ -27,7 +27,7 @@ public struct RemoteJWKSConfiguration: Sendable {
     /// with none, fail fast with `jwks_unavailable`). Default 5 seconds.
     public var failureBackoff: Duration
     /// The time one fetch may take, redirects and body included. Default 5 seconds (jose `timeoutDuration`).
-    /// The connect timeout belongs to the HTTP client (``AsyncHTTPClientTransport/defaultConnectTimeout``).
+    /// The connect timeout belongs to the HTTP client behind the transport.
     public var requestTimeout: Duration
     /// Bodies larger than this are refused without being read in full. Default 512 KiB.
     public var maximumBodyByteCount: Int
@@ -61,7 +61,7 @@ public struct RemoteJWKSConfiguration: Sendable {
 
     /// The time to live for a response that asked for `advertised` (nil: no caching headers), clamped
     /// to [``minimumTimeToLive``, ``maximumTimeToLive``].
-    func timeToLive(advertised: Duration?) -> Duration {
+    package func timeToLive(advertised: Duration?) -> Duration {
         let lower = max(.zero, minimumTimeToLive)
         let upper = max(lower, maximumTimeToLive)
         return min(max(advertised ?? defaultTimeToLive, lower), upper)

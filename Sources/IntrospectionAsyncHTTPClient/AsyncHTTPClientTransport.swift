@@ -1,15 +1,17 @@
 public import AsyncHTTPClient
 import Foundation
+public import HTTPTypes
+public import IntrospectionRemoteKeys
 import NIOCore
 import NIOHTTP1
 
-/// The default ``HTTPTransport``: async-http-client, one request per call, no redirects followed.
+/// The default `HTTPTransport`: async-http-client, one request per call, no redirects followed.
 ///
 /// `AsyncHTTPClientTransport()` uses ``sharedClient``, a process-wide client configured like
 /// `HTTPClient.shared` except that it never follows redirects (`HTTPClient.shared` follows up to 20,
 /// to any scheme) and connects within ``defaultConnectTimeout``. Pass your own client to change TLS,
 /// proxy or connect-timeout settings; configure it with `redirectConfiguration: .disallow`. Should it
-/// follow redirects anyway, every hop it took is checked against ``HTTPURLPolicy`` and a response
+/// follow redirects anyway, every hop it took is checked against `HTTPURLPolicy` and a response
 /// reached through a non-https hop is refused.
 public struct AsyncHTTPClientTransport: HTTPTransport {
     /// How long the shared client waits for a connection (TCP and TLS): 2 seconds.
@@ -34,23 +36,27 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
 
     /// Sends one request (no redirects followed) and collects the body up to `maximumBodyByteCount`.
     /// Throws ``HTTPTransportError`` only.
-    public func send(_ request: HTTPRequest, timeout: Duration, maximumBodyByteCount: Int) async throws -> HTTPResponse {
-        guard let components = URLComponents(string: request.url),
+    public func send(
+        _ request: HTTPRequest,
+        body: [UInt8]?,
+        timeout: Duration,
+        maximumBodyByteCount: Int
+    ) async throws -> (response: HTTPResponse, body: [UInt8]) {
+        guard let requestURL = request.urlString, let components = URLComponents(string: requestURL),
             let scheme = components.scheme?.lowercased(), scheme == "https" || scheme == "http",
             let host = components.host, !host.isEmpty
         else {
             throw HTTPTransportError.invalidURL
         }
-        var clientRequest = HTTPClientRequest(url: request.url)
-        clientRequest.method = HTTPMethod(rawValue: request.method)
-        for header in request.headers {
-            clientRequest.headers.add(name: header.name, value: header.value)
+        var clientRequest = HTTPClientRequest(url: requestURL)
+        clientRequest.method = HTTPMethod(rawValue: request.method.rawValue)
+        for field in request.headerFields {
+            clientRequest.headers.add(name: field.name.rawName, value: field.value)
         }
-        if let body = request.body {
+        if let body {
             clientRequest.body = .bytes(ByteBuffer(bytes: body))
         }
         let client = self.client
-        let requestURL = request.url
         let prepared = clientRequest
         return try await Self.withTimeout(timeout) {
             let response: HTTPClientResponse
@@ -81,11 +87,13 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
             } catch {
                 throw Self.transportError(error)
             }
-            return HTTPResponse(
-                status: Int(response.status.code),
-                headers: response.headers.map { (name: $0.name, value: $0.value) },
-                body: body
-            )
+            var fields = HTTPFields()
+            for header in response.headers {
+                // A field whose name is not a token cannot be represented; it carries nothing we read.
+                guard let name = HTTPField.Name(header.name) else { continue }
+                fields.append(HTTPField(name: name, value: header.value))
+            }
+            return (HTTPResponse(status: .init(code: Int(response.status.code)), headerFields: fields), body)
         }
     }
 

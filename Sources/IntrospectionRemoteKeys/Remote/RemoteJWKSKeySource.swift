@@ -1,4 +1,5 @@
 import Foundation
+public import IntrospectionJWT
 public import Logging
 public import Metrics
 
@@ -18,7 +19,12 @@ public import Metrics
 ///   replaces good keys: they keep serving up to ``RemoteJWKSConfiguration/maximumStaleness`` past expiry,
 ///   while retries run in the background. With no keys at all, lookups throw `jwks_unavailable`.
 ///
+/// Time comes from the injected ``IntrospectionClock`` (`.system` by default): freshness, back-off and
+/// cooldowns are measured on its monotonic reading, HTTP dates against its wall clock.
+///
 /// ```swift
+/// import IntrospectionAsyncHTTPClient  // the default transport
+///
 /// let keys = RemoteJWKSKeySource(url: "https://as.example.com/jwks")
 /// let verifier = IntrospectionResponseVerifier(policy: policy, keySource: keys)
 /// ```
@@ -28,32 +34,32 @@ public actor RemoteJWKSKeySource: VerificationKeySource {
     /// The cache and fetch settings.
     public nonisolated let configuration: RemoteJWKSConfiguration
 
-    private let transport: any HTTPTransport
+    private let fetcher: JWKSFetcher
     /// Where every fetched key is recorded, when archiving was asked for (opt-in).
     public nonisolated let archive: (any KeyArchive)?
     private let logger: Logger
     private let counters: RemoteJWKSCounters
-    private let clock = ContinuousClock()
+    private let clock: any IntrospectionClock
     private let loggedURL: String
     private let urlRefusal: String?
 
     private struct CachedKeys {
         var keySet: JWKSet
-        var expiresAt: ContinuousClock.Instant
-        var refreshAt: ContinuousClock.Instant
-        var staleUntil: ContinuousClock.Instant
+        var expiresAt: Duration
+        var refreshAt: Duration
+        var staleUntil: Duration
         var entityTag: String?
         var lastModified: String?
     }
 
     private struct Failure {
-        var at: ContinuousClock.Instant
+        var at: Duration
         var message: String
     }
 
     private var cached: CachedKeys?
     private var inFlight: Task<Void, Never>?
-    private var lastUnknownKeyRefetch: ContinuousClock.Instant?
+    private var lastUnknownKeyRefetch: Duration?
     private var lastFailure: Failure?
 
     /// HTTP requests sent so far (first fetch, refreshes, revalidations).
@@ -62,9 +68,11 @@ public actor RemoteJWKSKeySource: VerificationKeySource {
     public private(set) var parseCount = 0
 
     /// A key source for the JWK Set at `url`, which must be https (plain http only for a loopback host;
-    /// see ``HTTPURLPolicy``). Nothing is fetched until the first lookup.
+    /// see ``HTTPURLPolicy``), fetched through `transport`. Nothing is fetched until the first lookup.
+    /// (`IntrospectionAsyncHTTPClient` adds initialisers that default to its transport.)
     ///
     /// - Parameters:
+    ///   - clock: where time comes from; tests pass a clock they step by hand.
     ///   - metricsFactory: where the counters of ``RemoteJWKSMetrics`` go; nil for the bootstrapped
     ///     `MetricsSystem`.
     ///   - archive: when given, every key of every fetched set is recorded there (new keys added, the
@@ -74,14 +82,16 @@ public actor RemoteJWKSKeySource: VerificationKeySource {
     public init(
         url: String,
         configuration: RemoteJWKSConfiguration = .init(),
-        transport: any HTTPTransport = AsyncHTTPClientTransport(),
+        transport: any HTTPTransport,
+        clock: any IntrospectionClock = .system,
         logger: Logger = Logger(label: "introspection-jwt.remote-jwks"),
         metricsFactory: (any MetricsFactory)? = nil,
         archive: (any KeyArchive)? = nil
     ) {
         self.url = url
         self.configuration = configuration
-        self.transport = transport
+        self.fetcher = JWKSFetcher(transport: transport, configuration: configuration)
+        self.clock = clock
         self.archive = archive
         self.logger = logger
         self.loggedURL = HTTPURLPolicy.redacted(url)
@@ -94,13 +104,14 @@ public actor RemoteJWKSKeySource: VerificationKeySource {
     public init(
         metadata: AuthorizationServerMetadata,
         configuration: RemoteJWKSConfiguration = .init(),
-        transport: any HTTPTransport = AsyncHTTPClientTransport(),
+        transport: any HTTPTransport,
+        clock: any IntrospectionClock = .system,
         logger: Logger = Logger(label: "introspection-jwt.remote-jwks"),
         metricsFactory: (any MetricsFactory)? = nil,
         archive: (any KeyArchive)? = nil
     ) {
         self.init(
-            url: metadata.jwksURI, configuration: configuration, transport: transport, logger: logger,
+            url: metadata.jwksURI, configuration: configuration, transport: transport, clock: clock, logger: logger,
             metricsFactory: metricsFactory, archive: archive
         )
     }
@@ -110,7 +121,8 @@ public actor RemoteJWKSKeySource: VerificationKeySource {
     public static func discovering(
         issuer: String,
         configuration: RemoteJWKSConfiguration = .init(),
-        transport: any HTTPTransport = AsyncHTTPClientTransport(),
+        transport: any HTTPTransport,
+        clock: any IntrospectionClock = .system,
         logger: Logger = Logger(label: "introspection-jwt.remote-jwks"),
         metricsFactory: (any MetricsFactory)? = nil,
         archive: (any KeyArchive)? = nil
@@ -120,7 +132,7 @@ public actor RemoteJWKSKeySource: VerificationKeySource {
             maximumBodyByteCount: configuration.maximumBodyByteCount, logger: logger
         )
         return RemoteJWKSKeySource(
-            metadata: metadata, configuration: configuration, transport: transport, logger: logger,
+            metadata: metadata, configuration: configuration, transport: transport, clock: clock, logger: logger,
             metricsFactory: metricsFactory, archive: archive
         )
     }
@@ -130,7 +142,7 @@ public actor RemoteJWKSKeySource: VerificationKeySource {
     /// The key set for a token with `keyID` (or none) and `algorithm`; see the type's documentation for
     /// when this fetches. Throws `jwks_unavailable` only when no keys can be had at all.
     public func keySet(forKeyID keyID: String?, algorithm: SignatureAlgorithm) async throws(IntrospectionJWTError) -> JWKSet {
-        let now = clock.now
+        let now = clock.uptime
         if let cached, now < cached.expiresAt {
             if cached.keySet.hasKey(fitting: keyID, algorithm: algorithm) {
                 counters.cacheHits.increment()
@@ -142,13 +154,13 @@ public actor RemoteJWKSKeySource: VerificationKeySource {
         let keySet = try await keySetAfterExpiry(now: now)
         if keySet.hasKey(fitting: keyID, algorithm: algorithm) { return keySet }
         // Even a set fetched a moment ago may predate a rotation: the unknown key gets its one refetch.
-        return await keySetForUnknownKey(keyID, algorithm: algorithm, cached: keySet, now: clock.now)
+        return await keySetForUnknownKey(keyID, algorithm: algorithm, cached: keySet, now: clock.uptime)
     }
 
     /// The key set, from the cache while fresh, else fetched (sharing a fetch already under way).
     /// Throws `jwks_unavailable` when no keys can be had.
     public func keySet() async throws(IntrospectionJWTError) -> JWKSet {
-        let now = clock.now
+        let now = clock.uptime
         if let cached, now < cached.expiresAt {
             counters.cacheHits.increment()
             return cached.keySet
@@ -171,9 +183,15 @@ public actor RemoteJWKSKeySource: VerificationKeySource {
     /// Why the last fetch failed, or nil when it succeeded (or none was made).
     public var lastFetchError: String? { lastFailure?.message }
 
-    private func keySetForUnknownKey(_ keyID: String?, algorithm: SignatureAlgorithm, cached keySet: JWKSet, now: ContinuousClock.Instant) async -> JWKSet {
-        let coolingDown = lastUnknownKeyRefetch.map { now < $0.advanced(by: configuration.unknownKeyCooldown) } ?? false
-        let backingOff = lastFailure.map { now < $0.at.advanced(by: configuration.failureBackoff) } ?? false
+    /// Waits until no fetch is under way (a background refresh has landed): tests step the clock, then
+    /// wait for the fetch this started instead of sleeping until it is likely done.
+    package func fetchesFinished() async {
+        while let inFlight { await inFlight.value }
+    }
+
+    private func keySetForUnknownKey(_ keyID: String?, algorithm: SignatureAlgorithm, cached keySet: JWKSet, now: Duration) async -> JWKSet {
+        let coolingDown = lastUnknownKeyRefetch.map { now < $0 + configuration.unknownKeyCooldown } ?? false
+        let backingOff = lastFailure.map { now < $0.at + configuration.failureBackoff } ?? false
         if coolingDown || backingOff {
             if let inFlight {
                 // A fetch is under way (perhaps for this very key): share it rather than fail early.
@@ -195,7 +213,7 @@ public actor RemoteJWKSKeySource: VerificationKeySource {
         return cached?.keySet ?? keySet
     }
 
-    private func keySetAfterExpiry(now: ContinuousClock.Instant) async throws(IntrospectionJWTError) -> JWKSet {
+    private func keySetAfterExpiry(now: Duration) async throws(IntrospectionJWTError) -> JWKSet {
         if let urlRefusal { throw .jwksUnavailable(urlRefusal) }
         if let failure = lastFailure {
             // An outage is under way: nobody waits for it; retries run in the background.
@@ -203,7 +221,7 @@ public actor RemoteJWKSKeySource: VerificationKeySource {
                 startBackgroundRefresh(reason: "retry after a failed fetch", now: now)
                 return serveStale(cached, now: now)
             }
-            if now < failure.at.advanced(by: configuration.failureBackoff), inFlight == nil {
+            if now < failure.at + configuration.failureBackoff, inFlight == nil {
                 throw .jwksUnavailable("the key set at \(loggedURL) could not be fetched: \(failure.message)")
             }
         }
@@ -213,7 +231,7 @@ public actor RemoteJWKSKeySource: VerificationKeySource {
     }
 
     private func usableKeysAfterFetch() throws(IntrospectionJWTError) -> JWKSet {
-        let now = clock.now
+        let now = clock.uptime
         guard let cached else {
             throw .jwksUnavailable("the key set at \(loggedURL) could not be fetched: \(lastFailure?.message ?? urlRefusal ?? "no keys")")
         }
@@ -224,10 +242,10 @@ public actor RemoteJWKSKeySource: VerificationKeySource {
         )
     }
 
-    private func serveStale(_ cached: CachedKeys, now: ContinuousClock.Instant) -> JWKSet {
+    private func serveStale(_ cached: CachedKeys, now: Duration) -> JWKSet {
         counters.staleServes.increment()
         logger.debug("serving stale keys during a JWKS outage", metadata: [
-            "jwks_uri": "\(loggedURL)", "expired_seconds_ago": "\(seconds(cached.expiresAt.duration(to: now)))",
+            "jwks_uri": "\(loggedURL)", "expired_seconds_ago": "\((now - cached.expiresAt).wholeSeconds)",
         ])
         return cached.keySet
     }
@@ -248,9 +266,9 @@ public actor RemoteJWKSKeySource: VerificationKeySource {
         await task.value
     }
 
-    private func startBackgroundRefresh(reason: String, now: ContinuousClock.Instant) {
+    private func startBackgroundRefresh(reason: String, now: Duration) {
         guard inFlight == nil, urlRefusal == nil else { return }
-        if let failure = lastFailure, now < failure.at.advanced(by: configuration.failureBackoff) { return }
+        if let failure = lastFailure, now < failure.at + configuration.failureBackoff { return }
         inFlight = Task { await self.fetch(reason: reason) }
     }
 
@@ -262,63 +280,43 @@ public actor RemoteJWKSKeySource: VerificationKeySource {
         }
         fetchCount += 1
         counters.fetches.increment()
-        var headers: [(name: String, value: String)] = [(name: "Accept", value: "application/jwk-set+json, application/json")]
-        if let entityTag = cached?.entityTag { headers.append((name: "If-None-Match", value: entityTag)) }
-        if let lastModified = cached?.lastModified { headers.append((name: "If-Modified-Since", value: lastModified)) }
         logger.debug("fetching the key set", metadata: ["jwks_uri": "\(loggedURL)", "reason": "\(reason)"])
-
-        let response: HTTPResponse
+        let validators = JWKSFetcher.Validators(entityTag: cached?.entityTag, lastModified: cached?.lastModified)
+        let outcome: JWKSFetcher.Outcome
         do {
-            response = try await transport.sendFollowingRedirects(
-                HTTPRequest(method: "GET", url: url, headers: headers),
-                timeout: configuration.requestTimeout,
-                maximumBodyByteCount: configuration.maximumBodyByteCount,
-                maximumRedirectCount: configuration.maximumRedirectCount
-            )
+            outcome = try await fetcher.fetch(url, validators: validators, now: clock.now)
         } catch {
-            recordFailure(error.description)
+            recordFailure(error.message)
             return
         }
-        let cacheHeaders = HTTPCacheHeaders(response: response, now: Date())
-        switch response.status {
-        case 200:
-            if let mediaType = response.mediaType, !Self.isJSON(mediaType) {
-                recordFailure("the response is \(mediaType), not JSON")
-                return
-            }
+        switch outcome {
+        case .fetched(let document):
             parseCount += 1
             counters.parses.increment()
-            let keySet: JWKSet
             do {
-                keySet = try JWKSet(jsonBytes: response.body)
+                try document.keySet.requireUsableKeys()
             } catch {
-                recordFailure("the document is not a usable JWK Set: \(error.message)")
+                recordFailure(error.message)
                 return
             }
-            guard !keySet.keys.isEmpty else {
-                recordFailure("the JWK Set has no usable signature key (\(keySet.skippedKeys.count) skipped)")
-                return
-            }
-            let timeToLive = store(keySet, headers: cacheHeaders)
+            let keySet = document.keySet
+            let timeToLive = store(keySet, headers: document.cacheHeaders)
             logger.info("fetched the key set", metadata: [
                 "jwks_uri": "\(loggedURL)", "keys": "\(keySet.keys.count)", "skipped": "\(keySet.skippedKeys.count)",
-                "ttl_seconds": "\(seconds(timeToLive))", "reason": "\(reason)",
+                "ttl_seconds": "\(timeToLive.wholeSeconds)", "reason": "\(reason)",
             ])
             await recordInArchive(keySet)
-        case 304:
+        case .notModified(var headers):
             guard let previous = cached else {
                 recordFailure("304 Not Modified, but no keys are cached")
                 return
             }
-            var headers = cacheHeaders
             headers.entityTag = headers.entityTag ?? previous.entityTag
             headers.lastModified = headers.lastModified ?? previous.lastModified
             let timeToLive = store(previous.keySet, headers: headers)
             counters.notModified.increment()
-            logger.debug("the key set is unchanged (304)", metadata: ["jwks_uri": "\(loggedURL)", "ttl_seconds": "\(seconds(timeToLive))"])
+            logger.debug("the key set is unchanged (304)", metadata: ["jwks_uri": "\(loggedURL)", "ttl_seconds": "\(timeToLive.wholeSeconds)"])
             await recordInArchive(previous.keySet)
-        default:
-            recordFailure("HTTP status \(response.status)")
         }
     }
 
@@ -326,7 +324,7 @@ public actor RemoteJWKSKeySource: VerificationKeySource {
     private func recordInArchive(_ keySet: JWKSet) async {
         guard let archive else { return }
         do {
-            try await archive.record(keySet.keys, source: url, seen: Date())
+            try await archive.record(keySet.keys, source: url, seen: clock.now)
         } catch {
             logger.warning("could not record the fetched keys in the archive", metadata: [
                 "jwks_uri": "\(loggedURL)", "error": "\(error)",
@@ -336,15 +334,15 @@ public actor RemoteJWKSKeySource: VerificationKeySource {
 
     @discardableResult
     private func store(_ keySet: JWKSet, headers: HTTPCacheHeaders) -> Duration {
-        let now = clock.now
+        let now = clock.uptime
         let timeToLive = configuration.timeToLive(advertised: headers.freshnessLifetime)
         let refreshAfter = max(timeToLive - configuration.refreshAhead, timeToLive / 2)
         let staleness = min(headers.staleIfError ?? configuration.maximumStaleness, configuration.maximumStaleness)
         cached = CachedKeys(
             keySet: keySet,
-            expiresAt: now.advanced(by: timeToLive),
-            refreshAt: now.advanced(by: refreshAfter),
-            staleUntil: now.advanced(by: timeToLive + max(.zero, staleness)),
+            expiresAt: now + timeToLive,
+            refreshAt: now + refreshAfter,
+            staleUntil: now + timeToLive + max(.zero, staleness),
             entityTag: headers.entityTag,
             lastModified: headers.lastModified
         )
@@ -353,7 +351,7 @@ public actor RemoteJWKSKeySource: VerificationKeySource {
     }
 
     private func recordFailure(_ message: String) {
-        let now = clock.now
+        let now = clock.uptime
         lastFailure = Failure(at: now, message: message)
         counters.fetchFailures.increment()
         var metadata: Logger.Metadata = ["jwks_uri": "\(loggedURL)", "error": "\(message)"]
@@ -361,7 +359,7 @@ public actor RemoteJWKSKeySource: VerificationKeySource {
             if now < cached.expiresAt {
                 metadata["keys"] = "kept; still fresh"
             } else if now < cached.staleUntil {
-                metadata["keys"] = "kept; stale for \(seconds(cached.expiresAt.duration(to: now))) s, served until \(seconds(now.duration(to: cached.staleUntil))) s from now"
+                metadata["keys"] = "kept; stale for \((now - cached.expiresAt).wholeSeconds) s, served until \((cached.staleUntil - now).wholeSeconds) s from now"
             } else {
                 metadata["keys"] = "past the staleness limit; not served"
             }
@@ -371,14 +369,4 @@ public actor RemoteJWKSKeySource: VerificationKeySource {
             logger.error("fetching the key set failed", metadata: metadata)
         }
     }
-
-    static func isJSON(_ mediaType: String) -> Bool {
-        mediaType == "application/json" || mediaType == "application/jwk-set+json"
-            || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
-    }
-}
-
-/// Whole seconds of a duration, for logs.
-func seconds(_ duration: Duration) -> Int64 {
-    duration.components.seconds
 }

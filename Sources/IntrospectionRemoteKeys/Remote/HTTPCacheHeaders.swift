@@ -1,20 +1,21 @@
-import Foundation
+package import Foundation
+package import HTTPTypes
 
 /// What a response's caching headers say (RFC 9111 §5.2.2, §4.2.1, §5.3), as far as a private cache of
 /// one document needs: how long it is fresh, how long it may serve stale on error, and its validators.
-struct HTTPCacheHeaders: Sendable, Equatable {
+package struct HTTPCacheHeaders: Sendable, Equatable {
     /// The freshness lifetime the server advertised: `max-age` minus `Age`, else `Expires` minus `Date`
     /// (or now); zero for `no-store`, `no-cache`, an invalid `Expires` or a date in the past; nil when
     /// the response says nothing.
-    var freshnessLifetime: Duration?
+    package var freshnessLifetime: Duration?
     /// `stale-if-error` (RFC 5861), when present.
-    var staleIfError: Duration?
+    package var staleIfError: Duration?
     /// `ETag`, for `If-None-Match`.
-    var entityTag: String?
+    package var entityTag: String?
     /// `Last-Modified`, for `If-Modified-Since`.
-    var lastModified: String?
+    package var lastModified: String?
 
-    init(freshnessLifetime: Duration? = nil, staleIfError: Duration? = nil, entityTag: String? = nil, lastModified: String? = nil) {
+    package init(freshnessLifetime: Duration? = nil, staleIfError: Duration? = nil, entityTag: String? = nil, lastModified: String? = nil) {
         self.freshnessLifetime = freshnessLifetime
         self.staleIfError = staleIfError
         self.entityTag = entityTag
@@ -22,18 +23,19 @@ struct HTTPCacheHeaders: Sendable, Equatable {
     }
 
     /// Reads the headers of `response`, received at `now`.
-    init(response: HTTPResponse, now: Date) {
-        let directives = Self.directives(response.header("Cache-Control") ?? "")
+    package init(response: HTTPResponse, now: Date) {
+        let fields = response.headerFields
+        let directives = Self.directives(fields[.cacheControl] ?? "")
         var lifetime: Duration? = nil
         if directives["no-store"] != nil || directives["no-cache"] != nil {
             lifetime = .zero
         } else if let maxAge = directives["max-age"] {
             let seconds = maxAge.flatMap(Self.deltaSeconds) ?? 0
-            let age = response.header("Age").flatMap(Self.deltaSeconds) ?? 0
+            let age = fields[.age].flatMap(Self.deltaSeconds) ?? 0
             lifetime = .seconds(max(0, seconds - age))
-        } else if let expires = response.header("Expires") {
+        } else if let expires = fields[.expires] {
             if let expiry = Self.httpDate(expires) {
-                let origin = response.header("Date").flatMap(Self.httpDate) ?? now
+                let origin = fields[.date].flatMap(Self.httpDate) ?? now
                 lifetime = .seconds(max(0, expiry.timeIntervalSince(origin)))
             } else {
                 lifetime = .zero  // RFC 9111 §5.3: an invalid Expires is in the past
@@ -41,13 +43,13 @@ struct HTTPCacheHeaders: Sendable, Equatable {
         }
         self.freshnessLifetime = lifetime
         self.staleIfError = (directives["stale-if-error"] ?? nil).flatMap(Self.deltaSeconds).map { .seconds($0) }
-        self.entityTag = response.header("ETag").flatMap { $0.isEmpty ? nil : $0 }
-        self.lastModified = response.header("Last-Modified").flatMap { $0.isEmpty ? nil : $0 }
+        self.entityTag = fields[.eTag].flatMap { $0.isEmpty ? nil : $0 }
+        self.lastModified = fields[.lastModified].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// Cache-Control directives by lowercased name; the first occurrence of a name wins. A value is
     /// unquoted; a directive without `=` maps to nil.
-    static func directives(_ field: String) -> [String: String?] {
+    package static func directives(_ field: String) -> [String: String?] {
         var result: [String: String?] = [:]
         for item in splitOutsideQuotes(field) {
             let trimmed = item.trimmingCharacters(in: .whitespaces)
@@ -85,7 +87,7 @@ struct HTTPCacheHeaders: Sendable, Equatable {
     }
 
     /// A delta-seconds value (RFC 9111 §1.2.2): digits only; values beyond 2^31 are capped.
-    static func deltaSeconds(_ text: String) -> Int? {
+    package static func deltaSeconds(_ text: String) -> Int? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, trimmed.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
         return Int(trimmed.prefix(10)).map { min($0, 2_147_483_648) } ?? 2_147_483_648
@@ -93,7 +95,7 @@ struct HTTPCacheHeaders: Sendable, Equatable {
 
     /// An HTTP-date in the preferred IMF-fixdate form (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110 §5.6.7).
     /// The obsolete RFC 850 and asctime forms are not accepted (they read as invalid, hence expired).
-    static func httpDate(_ text: String) -> Date? {
+    package static func httpDate(_ text: String) -> Date? {
         let fields = text.trimmingCharacters(in: .whitespaces).split(separator: " ")
         guard fields.count == 6, fields[0].count == 4, fields[0].hasSuffix(","), fields[5] == "GMT",
             let day = Int(fields[1]), fields[1].count == 2,

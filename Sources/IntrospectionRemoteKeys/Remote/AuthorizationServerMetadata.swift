@@ -1,4 +1,6 @@
 import Foundation
+import HTTPTypes
+public import IntrospectionJWT
 public import Logging
 
 /// Authorization server metadata (RFC 8414), as far as verifying introspection responses needs it,
@@ -21,40 +23,55 @@ public struct AuthorizationServerMetadata: Sendable {
     /// equal it exactly, by code points) and reads the members. Throws `jwks_unavailable` naming the
     /// problem: a different issuer, a missing or non-https `jwks_uri`, or a member of the wrong type.
     public init(json: JSONObject, expectedIssuer: String, metadataURL: String = "") throws(IntrospectionJWTError) {
-        guard let issuerValue = json["issuer"] else { throw .jwksUnavailable("the metadata has no \"issuer\"") }
-        guard let issuer = issuerValue.stringValue else {
-            throw .jwksUnavailable("the metadata's \"issuer\" is a \(issuerValue.typeName), not a string")
-        }
-        guard issuer.hasSameCodePoints(as: expectedIssuer) else {
-            throw .jwksUnavailable("the metadata's issuer \(quoted(issuer)) is not the configured issuer \(quoted(expectedIssuer)) (RFC 8414 §3.3)")
-        }
-        guard let jwksValue = json["jwks_uri"] else { throw .jwksUnavailable("the metadata has no \"jwks_uri\"") }
-        guard let jwksURI = jwksValue.stringValue else {
-            throw .jwksUnavailable("the metadata's \"jwks_uri\" is a \(jwksValue.typeName), not a string")
-        }
-        if let refusal = HTTPURLPolicy.refusal(for: jwksURI) {
-            throw .jwksUnavailable("the metadata's \"jwks_uri\" cannot be used: \(refusal)")
-        }
-        var introspectionEndpoint: String? = nil
-        if let value = json["introspection_endpoint"] {
-            guard let endpoint = value.stringValue else {
-                throw .jwksUnavailable("the metadata's \"introspection_endpoint\" is a \(value.typeName), not a string")
-            }
-            introspectionEndpoint = endpoint
-        }
-        var algorithms: [String]? = nil
-        if let value = json["introspection_signing_alg_values_supported"] {
-            guard let entries = value.arrayValue, let names = Optional(entries.compactMap(\.stringValue)), names.count == entries.count else {
-                throw .jwksUnavailable("the metadata's \"introspection_signing_alg_values_supported\" is not an array of strings")
-            }
-            algorithms = names
-        }
-        self.issuer = issuer
-        self.jwksURI = jwksURI
-        self.introspectionEndpoint = introspectionEndpoint
-        self.introspectionSigningAlgValuesSupported = algorithms
+        self.issuer = try Self.issuer(of: json, expected: expectedIssuer)
+        self.jwksURI = try Self.url("jwks_uri", of: json)
+        self.introspectionEndpoint = try Self.string("introspection_endpoint", of: json)
+        self.introspectionSigningAlgValuesSupported = try Self.strings("introspection_signing_alg_values_supported", of: json)
         self.json = json
         self.metadataURL = metadataURL
+    }
+
+    // MARK: - The rules, one function each (shared with the conformance checker)
+
+    /// `issuer`: a string equal, code point for code point, to the issuer the metadata was requested
+    /// for (RFC 8414 §3.3).
+    package static func issuer(of json: JSONObject, expected: String) throws(IntrospectionJWTError) -> String {
+        guard let issuer = try string("issuer", of: json) else { throw .jwksUnavailable("the metadata has no \"issuer\"") }
+        guard issuer.hasSameCodePoints(as: expected) else {
+            throw .jwksUnavailable("the metadata's issuer \(quoted(issuer)) is not the configured issuer \(quoted(expected)) (RFC 8414 §3.3)")
+        }
+        return issuer
+    }
+
+    /// A member that must be present and a URL the package may fetch (``HTTPURLPolicy``).
+    package static func url(_ member: String, of json: JSONObject) throws(IntrospectionJWTError) -> String {
+        guard let url = try string(member, of: json) else { throw .jwksUnavailable("the metadata has no \"\(member)\"") }
+        if let refusal = HTTPURLPolicy.refusal(for: url) {
+            throw .jwksUnavailable("the metadata's \"\(member)\" cannot be used: \(refusal)")
+        }
+        return url
+    }
+
+    /// A string member, or nil when absent.
+    package static func string(_ member: String, of json: JSONObject) throws(IntrospectionJWTError) -> String? {
+        guard let value = json[member] else { return nil }
+        guard let string = value.stringValue else {
+            throw .jwksUnavailable("the metadata's \"\(member)\" is a \(value.typeName), not a string")
+        }
+        return string
+    }
+
+    /// An array-of-strings member, or nil when absent.
+    package static func strings(_ member: String, of json: JSONObject) throws(IntrospectionJWTError) -> [String]? {
+        guard let value = json[member] else { return nil }
+        guard let entries = value.arrayValue else {
+            throw .jwksUnavailable("the metadata's \"\(member)\" is a \(value.typeName), not an array of strings")
+        }
+        let names = entries.compactMap(\.stringValue)
+        guard names.count == entries.count else {
+            throw .jwksUnavailable("the metadata's \"\(member)\" holds values that are not strings")
+        }
+        return names
     }
 
     /// Where the metadata of `issuer` may be, in the order tried: the RFC 8414 URL
@@ -83,7 +100,7 @@ public struct AuthorizationServerMetadata: Sendable {
     /// `issuer` exactly and whose `jwks_uri` is https. Throws `jwks_unavailable` naming why each failed.
     public static func discover(
         issuer: String,
-        transport: any HTTPTransport = AsyncHTTPClientTransport(),
+        transport: any HTTPTransport,
         timeout: Duration = .seconds(5),
         maximumBodyByteCount: Int = 512 * 1024,
         logger: Logger = Logger(label: "introspection-jwt.discovery")
@@ -92,7 +109,8 @@ public struct AuthorizationServerMetadata: Sendable {
         var failures: [String] = []
         for url in urls {
             do {
-                let metadata = try await read(url, issuer: issuer, transport: transport, timeout: timeout, maximumBodyByteCount: maximumBodyByteCount)
+                let document = try await fetchDocument(url, transport: transport, timeout: timeout, maximumBodyByteCount: maximumBodyByteCount)
+                let metadata = try AuthorizationServerMetadata(json: document, expectedIssuer: issuer, metadataURL: url)
                 logger.info("discovered authorization server metadata", metadata: [
                     "metadata_url": "\(HTTPURLPolicy.redacted(url))", "jwks_uri": "\(HTTPURLPolicy.redacted(metadata.jwksURI))",
                 ])
@@ -107,31 +125,25 @@ public struct AuthorizationServerMetadata: Sendable {
         throw .jwksUnavailable("no usable metadata for the issuer \(quoted(issuer)): " + failures.joined(separator: "; "))
     }
 
-    private static func read(
-        _ url: String, issuer: String, transport: any HTTPTransport, timeout: Duration, maximumBodyByteCount: Int
-    ) async throws(IntrospectionJWTError) -> AuthorizationServerMetadata {
-        let response: HTTPResponse
-        do {
-            response = try await transport.sendFollowingRedirects(
-                HTTPRequest(method: "GET", url: url, headers: [(name: "Accept", value: "application/json")]),
-                timeout: timeout, maximumBodyByteCount: maximumBodyByteCount
-            )
-        } catch {
-            throw .jwksUnavailable(error.description)
-        }
-        guard response.status == 200 else { throw .jwksUnavailable("HTTP status \(response.status)") }
-        if let mediaType = response.mediaType, !RemoteJWKSKeySource.isJSON(mediaType) {
-            throw .jwksUnavailable("the response is \(mediaType), not JSON")
-        }
+    /// The one way the package reads a metadata document (discovery, the `jwks` command and the
+    /// conformance checker alike): one GET with `Accept: application/json` (redirects to https only),
+    /// answered 200, with a JSON media type when it names one, holding a strict JSON object. Throws
+    /// `jwks_unavailable` naming the problem.
+    package static func fetchDocument(
+        _ url: String, transport: any HTTPTransport, timeout: Duration, maximumBodyByteCount: Int = 512 * 1024
+    ) async throws(IntrospectionJWTError) -> JSONObject {
+        let answer = try await transport.getJSONDocument(
+            url, accept: "application/json", timeout: timeout, maximumBodyByteCount: maximumBodyByteCount)
+        guard answer.response.status.code == 200 else { throw .jwksUnavailable("HTTP status \(answer.response.status.code)") }
         let document: JSONValue
         do {
-            document = try JSONValue(parsing: response.body)
+            document = try JSONValue(parsing: answer.body)
         } catch {
             throw .jwksUnavailable("the metadata is \(error.message)")
         }
         guard let object = document.objectValue else {
             throw .jwksUnavailable("the metadata is a JSON \(document.typeName), not an object")
         }
-        return try AuthorizationServerMetadata(json: object, expectedIssuer: issuer, metadataURL: url)
+        return object
     }
 }

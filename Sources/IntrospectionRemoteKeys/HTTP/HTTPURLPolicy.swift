@@ -1,4 +1,5 @@
 import Foundation
+import IntrospectionJWT
 
 #if canImport(Glibc)
 import Glibc
@@ -84,8 +85,15 @@ public enum HTTPURLPolicy {
         return text
     }
 
+    /// Whether two URLs have the same origin: scheme, host and port (RFC 6454), compared without case.
+    package static func sameOrigin(_ a: String, _ b: String) -> Bool {
+        guard let x = URLComponents(string: a), let y = URLComponents(string: b) else { return false }
+        func port(_ c: URLComponents) -> Int? { c.port ?? (c.scheme?.lowercased() == "https" ? 443 : 80) }
+        return x.scheme?.lowercased() == y.scheme?.lowercased() && x.host?.lowercased() == y.host?.lowercased() && port(x) == port(y)
+    }
+
     /// Resolves a `Location` header value against the URL that answered with it.
-    static func resolve(location: String, against base: String) -> String? {
+    package static func resolve(location: String, against base: String) -> String? {
         guard let baseURL = URL(string: base), let resolved = URL(string: location, relativeTo: baseURL) else { return nil }
         return resolved.absoluteString
     }

@@ -263,7 +263,9 @@ extension LocalAuthorizationServer {
         return response
     }
 
-    /// The lower-cased `type/subtype` of a media type, parameters dropped.
+    /// The lower-cased `type/subtype` of a media type, parameters dropped. The server side's own reading,
+    /// kept apart from the client's (`MediaType` in IntrospectionRemoteKeys) as `FormCodec` is: a mistake
+    /// shared by both sides could not make the tests fail.
     static func mediaType(_ value: String) -> String {
         (value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
             .trimmingCharacters(in: .whitespaces).lowercased()
