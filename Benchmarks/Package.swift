@@ -38,6 +38,12 @@ let package = Package(
                 .product(name: "IntrospectionJWT", package: mainPackage),
             ]
         ),
+        // Decrypt+verify of an encrypted response per alg/enc pair against OpenSSL's private-key
+        // operation plus the signature check (Benchmarks/run-decryption.sh).
+        .executableTarget(
+            name: "DecryptionBenchmark",
+            dependencies: [.product(name: "IntrospectionJWT", package: mainPackage)]
+        ),
         .executableTarget(
             name: "Verification",
             dependencies: [

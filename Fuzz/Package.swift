@@ -5,6 +5,7 @@
 // FuzzJWS     a compact JWS through the whole verifier (structure, header, key, signature, claims)
 // FuzzJWKS    a JWK Set document through JWKSet(jsonBytes:)
 // FuzzClaims  a payload signed on the fly with Ed25519, so that every input reaches the claims layer
+// FuzzJWE     a compact JWE (encrypted response) through the whole verifier with decryption keys
 import PackageDescription
 
 // A path dependency's identity is the name of its folder (the clone's name, a worktree's name, ...).
@@ -24,6 +25,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "FuzzJWKS",
+            dependencies: [.product(name: "IntrospectionJWT", package: mainPackage)]
+        ),
+        .executableTarget(
+            name: "FuzzJWE",
             dependencies: [.product(name: "IntrospectionJWT", package: mainPackage)]
         ),
         .executableTarget(

@@ -3,7 +3,7 @@
 #   1. ThreadSanitizer on the suites that run concurrent code: one key set verified from many tasks
 #      (pooled OpenSSL verify contexts), the key archive, and the remote key source (actor cache, single
 #      flight, refresh ahead) with its in-process HTTP server;
-#   2. a fuzz smoke of about one minute in all: each libFuzzer target (Fuzz/) for 20 s from the committed
+#   2. a fuzz smoke of about 80 s in all: each of the four libFuzzer targets (Fuzz/) for 20 s from the committed
 #      seed corpus, which replays every seed and committed crash case first (Scripts/fuzz.sh).
 # Exits non-zero on a test failure, a TSan report (TSan makes the test process fail) or a fuzz crash.
 # Builds go to .build-tsan and Fuzz/.build-fuzz (ignored by git).
@@ -28,6 +28,6 @@ rm -f "$log"
 tsan_done=$(date +%s)
 
 echo "== fuzz smoke: 20 s per target"
-Scripts/fuzz.sh all 60
+Scripts/fuzz.sh all 80
 finished=$(date +%s)
 echo "hardening pass: TSan $((tsan_done - started)) s, fuzz smoke $((finished - tsan_done)) s, total $((finished - started)) s"

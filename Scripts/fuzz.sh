@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of Fuzz/ (debug, with AddressSanitizer) and runs one of them.
 #
-#   Scripts/fuzz.sh <FuzzJWS|FuzzJWKS|FuzzClaims|all> <seconds> [extra libFuzzer flags...]
+#   Scripts/fuzz.sh <FuzzJWS|FuzzJWKS|FuzzClaims|FuzzJWE|all> <seconds> [extra libFuzzer flags...]
 #   Scripts/fuzz.sh <target> regress        # replay the committed corpus and crash cases only
 #
 # The run starts from the committed seeds (Fuzz/Corpus/<target>/, made by Scripts/make-fuzz-corpus.py)
 # and keeps what it finds in a scratch corpus (Fuzz/.work/<target>/, not committed). A crash leaves its
 # input in Fuzz/.work/artifacts/; copy it to Fuzz/Crashes/<target>/ and add a regression test.
 # The last lines of the run (execs, execs/s, cov, ft) are printed and kept in Fuzz/.work/<target>.log.
-# With `all`, <seconds> is split evenly between the three targets.
+# With `all`, <seconds> is split evenly between the four targets.
 set -euo pipefail
 cd "$(dirname "$0")/../Fuzz"
 
-targets=(FuzzJWS FuzzJWKS FuzzClaims)
-target=${1:?usage: fuzz.sh <FuzzJWS|FuzzJWKS|FuzzClaims|all> <seconds|regress> [libFuzzer flags...]}
+targets=(FuzzJWS FuzzJWKS FuzzClaims FuzzJWE)
+target=${1:?usage: fuzz.sh <FuzzJWS|FuzzJWKS|FuzzClaims|FuzzJWE|all> <seconds|regress> [libFuzzer flags...]}
 seconds=${2:?usage: fuzz.sh <target> <seconds|regress>}
 shift 2
 
@@ -59,7 +59,7 @@ run() {
 build
 if [ "$target" = all ]; then
     share=$seconds
-    [ "$seconds" = regress ] || share=$(( (seconds + 2) / 3 ))
+    [ "$seconds" = regress ] || share=$(( (seconds + ${#targets[@]} - 1) / ${#targets[@]} ))
     for name in "${targets[@]}"; do run "$name" "$share" "$@"; done
 else
     run "$target" "$seconds" "$@"

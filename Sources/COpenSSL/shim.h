@@ -13,6 +13,10 @@
 #include <openssl/core_names.h>
 #include <openssl/param_build.h>
 #include <openssl/params.h>
+#include <openssl/bio.h>
+#include <openssl/pem.h>
+#include <openssl/kdf.h>
+#include <openssl/rand.h>
 
 #if OPENSSL_VERSION_MAJOR < 3
 #error "swift-introspection-jwt needs OpenSSL 3 (libssl-dev 3.x)"
@@ -22,6 +26,12 @@
 
 /// `EVP_PKEY_PUBLIC_KEY`: the selection for `EVP_PKEY_fromdata` that builds a public key.
 static inline int COpenSSL_EVP_PKEY_PUBLIC_KEY(void) { return EVP_PKEY_PUBLIC_KEY; }
+
+/// `EVP_PKEY_KEYPAIR`: the selection for `EVP_PKEY_fromdata` that builds a private key with its public half.
+static inline int COpenSSL_EVP_PKEY_KEYPAIR(void) { return EVP_PKEY_KEYPAIR; }
+
+/// `EVP_PKEY_KEY_PARAMETERS`: the selection for `EVP_PKEY_fromdata` that builds domain parameters only.
+static inline int COpenSSL_EVP_PKEY_KEY_PARAMETERS(void) { return EVP_PKEY_KEY_PARAMETERS; }
 
 /// `OPENSSL_free`, a macro over `CRYPTO_free` that records the caller's file and line.
 static inline void COpenSSL_OPENSSL_free(void *pointer) { OPENSSL_free(pointer); }

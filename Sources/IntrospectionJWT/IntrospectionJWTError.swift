@@ -13,15 +13,24 @@ public struct IntrospectionJWTError: Error, Sendable, Hashable, CustomStringConv
 
         public var description: String { rawValue }
 
-        /// Not a compact JWS, bad base64url, a header or payload that is not a strict UTF-8 JSON object,
-        /// duplicate member names, over a size limit, or a top-level `iat`, `exp` or `nbf` that is not a number.
+        /// Not a compact JWS (or, encrypted, a compact JWE around one), bad base64url, a header or payload
+        /// that is not a strict UTF-8 JSON object, duplicate member names, over a size limit, or a top-level
+        /// `iat`, `exp` or `nbf` that is not a number.
         public static let malformed = Code(rawValue: "malformed")
+        /// The policy requires an encrypted response, and the response is only signed (a 3-part JWS).
+        public static let encryptionRequired = Code(rawValue: "encryption_required")
+        /// The JWE `alg` or `enc` is missing, not a string, not supported (`RSA1_5`, `PBES2-*`, ...) or not
+        /// allowed, or `zip` is present.
+        public static let unsupportedEncryption = Code(rawValue: "unsupported_encryption")
         /// `alg` missing, not a string, `none`, an HMAC algorithm, or not in the allowed set.
         public static let unsupportedAlgorithm = Code(rawValue: "unsupported_algorithm")
         /// `typ` missing or not `token-introspection+jwt`.
         public static let wrongType = Code(rawValue: "wrong_type")
         /// `crit` names a header parameter the verifier does not implement, or is itself malformed.
         public static let unsupportedCriticalHeader = Code(rawValue: "unsupported_critical_header")
+        /// The encrypted response does not decrypt: no decryption key fits it, or the content encryption key,
+        /// the IV, the tag or the padding is wrong. One code for every such failure, on purpose.
+        public static let decryptionFailed = Code(rawValue: "decryption_failed")
         /// No key of the key set fits the token (kid, kty, crv, alg, use, key_ops).
         public static let unknownKey = Code(rawValue: "unknown_key")
         /// The selected RSA key's modulus is under 2048 bits.
@@ -42,12 +51,17 @@ public struct IntrospectionJWTError: Error, Sendable, Hashable, CustomStringConv
         public static let invalidIntrospection = Code(rawValue: "invalid_introspection")
         /// The keys could not be obtained.
         public static let jwksUnavailable = Code(rawValue: "jwks_unavailable")
+        /// The decryption keys could not be loaded (no such file, not a JWK Set or PEM key, no usable key).
+        public static let decryptionKeysUnavailable = Code(rawValue: "decryption_keys_unavailable")
 
-        /// Every code, in the order the verifier checks them.
+        /// Every code, in the order the verifier checks them. An encrypted response is checked for
+        /// `malformed`, `unsupported_encryption`, `wrong_type` (`cty`), `unsupported_critical_header` and
+        /// `decryption_failed`; its inner JWS then goes through the whole list again from `malformed`.
         public static let allCases: [Code] = [
-            .malformed, .unsupportedAlgorithm, .wrongType, .unsupportedCriticalHeader, .unknownKey, .weakKey,
-            .badSignature, .missingClaim, .wrongIssuer, .wrongAudience, .notYetValid, .expired,
-            .invalidIntrospection, .jwksUnavailable,
+            .malformed, .encryptionRequired, .unsupportedEncryption, .unsupportedAlgorithm, .wrongType,
+            .unsupportedCriticalHeader, .decryptionFailed, .unknownKey, .weakKey, .badSignature, .missingClaim,
+            .wrongIssuer, .wrongAudience, .notYetValid, .expired, .invalidIntrospection, .jwksUnavailable,
+            .decryptionKeysUnavailable,
         ]
     }
 
@@ -74,6 +88,14 @@ extension IntrospectionJWTError {
     package static func wrongType(_ message: String) -> Self { Self(.wrongType, message) }
     @inline(never)
     package static func unsupportedCriticalHeader(_ message: String) -> Self { Self(.unsupportedCriticalHeader, message) }
+    @inline(never)
+    package static func encryptionRequired(_ message: String) -> Self { Self(.encryptionRequired, message) }
+    @inline(never)
+    package static func unsupportedEncryption(_ message: String) -> Self { Self(.unsupportedEncryption, message) }
+    @inline(never)
+    package static func decryptionFailed(_ message: String) -> Self { Self(.decryptionFailed, message) }
+    @inline(never)
+    package static func decryptionKeysUnavailable(_ message: String) -> Self { Self(.decryptionKeysUnavailable, message) }
     @inline(never)
     package static func unknownKey(_ message: String) -> Self { Self(.unknownKey, message) }
     @inline(never)

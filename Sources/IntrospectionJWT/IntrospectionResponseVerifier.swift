@@ -2,7 +2,11 @@ public import Foundation
 
 /// Verifies JWT introspection responses (RFC 9701, `application/token-introspection+jwt`).
 ///
-/// The pipeline reads top to bottom and stops at the first failure, whose code says which step failed:
+/// The pipeline reads top to bottom and stops at the first failure, whose code says which step failed.
+/// An encrypted response (a compact JWE around the signed JWT, RFC 9701 §5) is first checked and
+/// decrypted: structure (`malformed`), `alg`/`enc`/`zip` (`unsupported_encryption`), `cty` (`wrong_type`),
+/// `crit`, then decryption with ``decryptionKeys`` (`decryption_failed`); the inner JWS then goes through
+/// the same steps as a signed-only response:
 /// 1. structure: three strict base64url parts, strict UTF-8 JSON objects, numeric time claims;
 /// 2. header: `alg` in the allow-list, `typ` `token-introspection+jwt`, no unknown `crit`;
 /// 3. key: from the key source, by `kid` (or every key that fits the algorithm);
@@ -22,16 +26,20 @@ public struct IntrospectionResponseVerifier: Sendable {
     public let policy: VerificationPolicy
     /// Where the keys come from.
     public let keySource: any VerificationKeySource
+    /// The resource server's keys for encrypted responses (none by default).
+    public let decryptionKeys: DecryptionKeySet
 
-    /// A verifier that takes its keys from `keySource` (a remote JWKS, an archive, ...).
-    public init(policy: VerificationPolicy, keySource: any VerificationKeySource) {
+    /// A verifier that takes its keys from `keySource` (a remote JWKS, an archive, ...) and decrypts
+    /// encrypted responses with `decryptionKeys`.
+    public init(policy: VerificationPolicy, keySource: any VerificationKeySource, decryptionKeys: DecryptionKeySet = DecryptionKeySet()) {
         self.policy = policy
         self.keySource = keySource
+        self.decryptionKeys = decryptionKeys
     }
 
-    /// A verifier with a fixed key set.
-    public init(policy: VerificationPolicy, keys: JWKSet) {
-        self.init(policy: policy, keySource: keys)
+    /// A verifier with a fixed key set, decrypting encrypted responses with `decryptionKeys`.
+    public init(policy: VerificationPolicy, keys: JWKSet, decryptionKeys: DecryptionKeySet = DecryptionKeySet()) {
+        self.init(policy: policy, keySource: keys, decryptionKeys: decryptionKeys)
     }
 
     /// Verifies `token` as of `time` (now by default; an audit passes the moment the response was received).
@@ -59,11 +67,32 @@ public struct IntrospectionResponseVerifier: Sendable {
         let keyIDIsInvalid: Bool
         /// Where the registered claims are on the payload's tape.
         let claimEntries: ResponseClaims.Entries
+        /// The outer JWE's facts, for an encrypted response.
+        var encryption: ResponseEncryption? = nil
     }
 
-    /// Steps 1 and 2: structure and header.
+    /// Steps 1 and 2: structure and header; for an encrypted response, its decryption first.
     func parse(_ token: String) throws(IntrospectionJWTError) -> ParsedResponse {
-        let jws = try CompactJWS.parse(token)
+        if policy.requiresEncryption {
+            switch CompactJWE.partCount(token) {
+            case 5: return try parseEncrypted(token)
+            case 3: throw .encryptionRequired("the response is signed but not encrypted, and the policy requires encryption")
+            default: break  // neither: malformed, as below
+            }
+        }
+        let jws: CompactJWS
+        do {
+            jws = try CompactJWS.parse(token)
+        } catch {
+            // Only a token that failed as a JWS is counted again: a signed response pays nothing for JWE.
+            guard CompactJWE.partCount(token) == 5 else { throw error }
+            return try parseEncrypted(token)
+        }
+        return try parseSigned(jws)
+    }
+
+    /// The signed response's structure and header.
+    private func parseSigned(_ jws: CompactJWS) throws(IntrospectionJWTError) -> ParsedResponse {
         let claimEntries = try jws.payload.withView { (claims) throws(IntrospectionJWTError) -> ResponseClaims.Entries in
             let entries = ResponseClaims.Entries(claims)
             try ResponseClaims.checkTimeClaimTypes(claims, entries)
@@ -75,6 +104,33 @@ public struct IntrospectionResponseVerifier: Sendable {
             understoodCriticalParameters: policy.understoodCriticalHeaderParameters
         )
         return ParsedResponse(jws: jws, header: header, keyIDIsInvalid: keyIDIsInvalid, claimEntries: claimEntries)
+    }
+
+    /// An encrypted response: the JWE checks, decryption, and the inner JWS's structure and header.
+    private func parseEncrypted(_ token: String) throws(IntrospectionJWTError) -> ParsedResponse {
+        let jwe = try CompactJWE.parse(token)
+        let header = try JWEHeader.check(
+            jwe.header,
+            allowedAlgorithms: policy.allowedKeyManagementAlgorithms,
+            allowedContentEncryptions: policy.allowedContentEncryptionAlgorithms,
+            understoodCriticalParameters: policy.understoodCriticalHeaderParameters
+        )
+        let decrypted = try JWEDecryptor.decrypt(jwe, header: header, keys: decryptionKeys)
+        let plaintext = decrypted.plaintext
+        guard plaintext.count <= CompactJWS.maximumTokenByteCount else {
+            throw .malformed("the decrypted content is \(plaintext.count) bytes long, over the limit of \(CompactJWS.maximumTokenByteCount)")
+        }
+        // A compact JWS is ASCII with exactly two dots; anything else (a nested JWE, JSON, ...) is refused.
+        let dots = plaintext.reduce(0) { $0 + ($1 == UInt8(ascii: ".") ? 1 : 0) }
+        guard dots == 2, plaintext.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            let what = dots == 4 ? "a nested JWE" : "not a compact JWS"
+            throw .malformed("the decrypted content is \(what); an encrypted response must hold a signed JWT")
+        }
+        var parsed = try parseSigned(try CompactJWS.parse(String(decoding: plaintext, as: UTF8.self)))
+        parsed.encryption = ResponseEncryption(
+            algorithm: header.algorithm, contentEncryption: header.contentEncryption, keyID: header.keyID,
+            header: header.members, decryptionKeyID: decrypted.key.keyID)
+        return parsed
     }
 
     /// Steps 3 to 5: key, signature, claims.
@@ -100,6 +156,6 @@ public struct IntrospectionResponseVerifier: Sendable {
         let payload = VerifiedPayload(tape: parsed.jws.payload)
         return VerifiedIntrospectionResponse(
             header: parsed.header, introspection: TokenIntrospection(checked: payload, object: introspection),
-            verificationKey: key, payload: payload)
+            verificationKey: key, encryption: parsed.encryption, payload: payload)
     }
 }

@@ -14,6 +14,13 @@ public struct VerificationPolicy: Sendable, Equatable {
     /// Header parameters the caller processes itself and that `crit` may therefore list (RFC 7515 §4.1.11).
     /// Empty by default: a token with `crit` is refused.
     public var understoodCriticalHeaderParameters: Set<String>
+    /// The JWE key management algorithms (`alg`) accepted for encrypted responses (default: every supported one).
+    public var allowedKeyManagementAlgorithms: Set<KeyManagementAlgorithm>
+    /// The JWE content encryption algorithms (`enc`) accepted for encrypted responses (default: every supported one).
+    public var allowedContentEncryptionAlgorithms: Set<ContentEncryptionAlgorithm>
+    /// Whether responses must be encrypted (RFC 9701 §6: the client registered an encryption algorithm).
+    /// A signed-only response then fails with ``IntrospectionJWTError/Code/encryptionRequired``.
+    public var requiresEncryption: Bool
 
     /// The default maximum age of a response: 300 seconds.
     public static let defaultMaximumAge: Duration = .seconds(300)
@@ -27,7 +34,10 @@ public struct VerificationPolicy: Sendable, Equatable {
         allowedAlgorithms: Set<SignatureAlgorithm> = SignatureAlgorithm.allSupported,
         maximumAge: Duration = defaultMaximumAge,
         clockSkew: Duration = defaultClockSkew,
-        understoodCriticalHeaderParameters: Set<String> = []
+        understoodCriticalHeaderParameters: Set<String> = [],
+        allowedKeyManagementAlgorithms: Set<KeyManagementAlgorithm> = KeyManagementAlgorithm.allSupported,
+        allowedContentEncryptionAlgorithms: Set<ContentEncryptionAlgorithm> = ContentEncryptionAlgorithm.allSupported,
+        requiresEncryption: Bool = false
     ) {
         self.issuer = issuer
         self.audiences = audiences
@@ -35,6 +45,9 @@ public struct VerificationPolicy: Sendable, Equatable {
         self.maximumAge = maximumAge
         self.clockSkew = clockSkew
         self.understoodCriticalHeaderParameters = understoodCriticalHeaderParameters
+        self.allowedKeyManagementAlgorithms = allowedKeyManagementAlgorithms
+        self.allowedContentEncryptionAlgorithms = allowedContentEncryptionAlgorithms
+        self.requiresEncryption = requiresEncryption
     }
 
     /// Makes a policy with a single accepted audience.

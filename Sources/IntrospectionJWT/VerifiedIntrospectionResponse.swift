@@ -8,6 +8,8 @@ public struct VerifiedIntrospectionResponse: Sendable {
     public let introspection: TokenIntrospection
     /// The key that verified the signature.
     public let verificationKey: VerificationKey
+    /// How the response was encrypted, when it was an encrypted (nested) JWT; nil for a signed-only one.
+    public internal(set) var encryption: ResponseEncryption? = nil
     /// The payload as checked: its bytes and tape, and the trees built from them on demand.
     let payload: VerifiedPayload
 

@@ -9,7 +9,7 @@ struct AuditCommand: AsyncParsableCommand {
         abstract: "Re-verify stored introspection responses, each as of its own received_at.",
         discussion: """
             Input: one JSON object per line, {"id": ..., "received_at": <unix seconds>, "response": "<compact JWT>"} \
-            (other members are echoed). Output: one JSON line per record, in input order, then a summary. \
+            (other members are echoed); an encrypted response is decrypted with --decryption-keys. Output: one JSON line per record, in input order, then a summary. \
             With an archive (from `keys archive`), a key counts only from its first-seen time. \
             Exit status: 0 all valid, 1 any invalid, 2 configuration error.
             """
@@ -37,8 +37,10 @@ struct AuditCommand: AsyncParsableCommand {
     func run() async throws {
         let policy = try policyOptions.policy()
         let publishedKeys: PublishedKeys
+        let decryptionKeys: DecryptionKeySet
         let input: RecordReader
         do {
+            decryptionKeys = try policyOptions.decryption.keySet()
             publishedKeys = try KeyFiles.publishedKeys(from: keys)
             input = try RecordReader(path: records)
         } catch let error as ConfigurationError {
@@ -46,7 +48,7 @@ struct AuditCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.usageOrConfiguration)
         }
         let auditor = Auditor(
-            verifier: IntrospectionResponseVerifier(policy: policy, keys: JWKSet(keys: [])),
+            verifier: IntrospectionResponseVerifier(policy: policy, keys: JWKSet(keys: []), decryptionKeys: decryptionKeys),
             keys: publishedKeys,
             clockSkew: policy.clockSkew
         )

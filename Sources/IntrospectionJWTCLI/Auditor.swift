@@ -41,6 +41,7 @@ struct Auditor: Sendable {
             case .success(let response)?:
                 members.append(.init(name: "alg", value: .string(response.header.algorithm.rawValue)))
                 members.append(.init(name: "kid", value: response.header.keyID.map(JSONValue.string) ?? .null))
+                if let encryption = response.encryption { members.append(.init(name: "encryption", value: encryption.json)) }
                 members.append(.init(name: "iat", value: response.claims["iat"] ?? .null))
                 members.append(.init(name: "active", value: .bool(response.isActive)))
             case .failure(let error)?:

@@ -85,21 +85,24 @@ enum KeyLoading {
 
     /// Reads and parses a JWK Set file.
     static func loadFile(_ path: String) throws -> JWKSet {
-        let url = URL(fileURLWithPath: path)
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        if let size = attributes?[.size] as? Int, size > JWKSet.maximumByteCount {
-            throw ConfigurationError("the JWK Set file \(path) is \(size) bytes, over the limit of \(JWKSet.maximumByteCount)")
-        }
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw ConfigurationError("cannot read the JWK Set file \(path): \(error.localizedDescription)")
-        }
+        let data = try readFile(path, kind: "JWK Set", limit: JWKSet.maximumByteCount)
         do {
             return try JWKSet(jsonBytes: data)
         } catch {
             throw ConfigurationError("\(path) is not a usable JWK Set: \(error.message)")
+        }
+    }
+
+    /// The contents of a key file, or a ``ConfigurationError`` when it is over `limit` bytes or cannot be read.
+    static func readFile(_ path: String, kind: String, limit: Int) throws -> Data {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        if let size = attributes?[.size] as? Int, size > limit {
+            throw ConfigurationError("the \(kind) file \(path) is \(size) bytes, over the limit of \(limit)")
+        }
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw ConfigurationError("cannot read the \(kind) file \(path): \(error.localizedDescription)")
         }
     }
 }

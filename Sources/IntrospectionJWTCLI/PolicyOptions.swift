@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import IntrospectionJWT
 
-/// The options that make a ``VerificationPolicy``, shared by `verify` and `audit`.
+/// The options that make a ``VerificationPolicy``, shared by `verify` and `audit`, with those for
+/// encrypted responses (``DecryptionOptions``).
 struct PolicyOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The expected issuer (exact match of iss).", valueName: "iss"))
     var issuer: String
@@ -19,6 +20,8 @@ struct PolicyOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Allowed algorithms, comma separated (default: every supported one).", valueName: "RS256,ES256"))
     var algorithms: String?
 
+    @OptionGroup var decryption: DecryptionOptions
+
     func validate() throws {
         guard !audience.isEmpty else { throw ValidationError("At least one --audience is required.") }
         _ = try policy()
@@ -29,10 +32,12 @@ struct PolicyOptions: ParsableArguments {
         let maximumAge = try Self.seconds(maxAge, of: "--max-age", zero: .allowed)
         let skew = try Self.seconds(clockSkew, of: "--clock-skew", zero: .allowed)
         let allowed = try algorithms.map(Self.parseAlgorithms) ?? SignatureAlgorithm.allSupported
-        return VerificationPolicy(
+        var policy = VerificationPolicy(
             issuer: issuer, audiences: audience, allowedAlgorithms: allowed,
             maximumAge: .seconds(maximumAge), clockSkew: .seconds(skew)
         )
+        try decryption.apply(to: &policy)
+        return policy
     }
 
     /// Whether an option's number of seconds may be zero.

@@ -26,6 +26,7 @@ struct VerificationReporter {
             members.append(.init(name: "valid", value: .bool(true)))
             members.append(.init(name: "alg", value: .string(response.header.algorithm.rawValue)))
             members.append(.init(name: "kid", value: response.header.keyID.map(JSONValue.string) ?? .null))
+            if let encryption = response.encryption { members.append(.init(name: "encryption", value: encryption.json)) }
             members.append(.init(name: "token_introspection", value: .object(response.introspection.json)))
         case .failure(let error):
             members.append(.init(name: "valid", value: .bool(false)))
@@ -41,6 +42,9 @@ struct VerificationReporter {
             let introspection = response.introspection
             var details = ["alg \(response.header.algorithm.rawValue)"]
             details.append("kid \(response.header.keyID ?? "(none)")")
+            if let encryption = response.encryption {
+                details.append("encrypted \(encryption.algorithm)/\(encryption.contentEncryption) for kid \(encryption.keyID ?? "(none)")")
+            }
             details.append(introspection.isActive ? "active" : "inactive")
             if let subject = introspection.subject { details.append("sub \(subject)") }
             if let clientID = introspection.clientID { details.append("client_id \(clientID)") }
@@ -49,5 +53,16 @@ struct VerificationReporter {
         case .failure(let error):
             return "\(input): invalid: \(error.code.rawValue): \(error.message)"
         }
+    }
+}
+
+extension ResponseEncryption {
+    /// `{"alg":…,"enc":…,"kid":…|null}`: the JWE's algorithms and kid, as `--output json` and `audit` print them.
+    var json: JSONValue {
+        .object(JSONObject(members: [
+            .init(name: "alg", value: .string(algorithm.rawValue)),
+            .init(name: "enc", value: .string(contentEncryption.rawValue)),
+            .init(name: "kid", value: keyID.map(JSONValue.string) ?? .null),
+        ]))
     }
 }

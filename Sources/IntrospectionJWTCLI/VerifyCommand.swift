@@ -6,10 +6,10 @@ import IntrospectionJWT
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Verify RFC 9701 introspection responses (compact JWTs).",
+        abstract: "Verify RFC 9701 introspection responses (compact JWTs, signed or signed then encrypted).",
         discussion: """
             Exit status: 0 all valid, 1 at least one invalid, 2 usage or configuration error \
-            (bad option, keys that cannot be obtained).
+            (bad option, keys or decryption keys that cannot be obtained).
             """
     )
 
@@ -53,18 +53,28 @@ struct VerifyCommand: AsyncParsableCommand {
         let reporter = VerificationReporter(format: output)
         let inputs = try InputSource.resolve(self.inputs)
 
+        /// Keys that cannot be obtained at all: every input is reported with `code`, and the run ends with 2.
+        func failEveryInput(_ error: ConfigurationError, code: IntrospectionJWTError.Code) throws -> Never {
+            StandardError.write("error: \(error.description)")
+            let failure = IntrospectionJWTError(code, error.description)
+            try InputSource.forEachToken(in: inputs) { name, _ in reporter.report(input: name, result: .failure(failure)) }
+            throw ExitCode(ExitStatus.usageOrConfiguration)
+        }
+        // The local decryption key files first: no key set is fetched for a run that cannot decrypt.
+        let decryptionKeys: DecryptionKeySet
+        do {
+            decryptionKeys = try policyOptions.decryption.keySet()
+        } catch let error as ConfigurationError {
+            try failEveryInput(error, code: .decryptionKeysUnavailable)
+        }
         let keySource: any VerificationKeySource
         do {
             keySource = try await KeyLoading.keySource(jwks: jwks, issuer: policyOptions.issuer)
         } catch let error as ConfigurationError {
-            // The keys cannot be obtained at all: every input is reported as jwks_unavailable.
-            StandardError.write("error: \(error.description)")
-            let failure = IntrospectionJWTError(.jwksUnavailable, error.description)
-            try InputSource.forEachToken(in: inputs) { name, _ in reporter.report(input: name, result: .failure(failure)) }
-            throw ExitCode(ExitStatus.usageOrConfiguration)
+            try failEveryInput(error, code: .jwksUnavailable)
         }
 
-        let verifier = IntrospectionResponseVerifier(policy: policy, keySource: keySource)
+        let verifier = IntrospectionResponseVerifier(policy: policy, keySource: keySource, decryptionKeys: decryptionKeys)
         var anyInvalid = false
         var sawKeysUnavailable = false
         @Sendable func verify(_ token: String) async -> Result<VerifiedIntrospectionResponse, IntrospectionJWTError> {

@@ -1,8 +1,17 @@
 import Foundation
 import Testing
 
-/// One case of `TestVectors/introspection/cases/` (format in TestVectors/README.md).
+/// One case of `TestVectors/introspection/cases/` or, encrypted, `TestVectors/introspection-jwe/cases/`
+/// (format in TestVectors/README.md).
 struct VectorCase: Sendable, CustomTestStringConvertible {
+    /// One `--decryption-keys` file of an encrypted case.
+    enum DecryptionKeyFile: Sendable {
+        /// The file's exact contents (a JWK Set, a PEM key, or something broken).
+        case contents(String)
+        /// A path where no file is.
+        case missing
+    }
+
     let id: String
     let fileName: String
     let token: String
@@ -22,23 +31,39 @@ struct VectorCase: Sendable, CustomTestStringConvertible {
     /// The expected token_introspection, as compact sorted JSON.
     let expectedIntrospection: String?
     let exitCode: Int32
+    /// The `--decryption-keys` files, in order (none for most signed-only cases).
+    let decryptionKeyFiles: [DecryptionKeyFile]
+    let keyManagementAlgorithms: [String]?
+    let contentEncryptionAlgorithms: [String]?
+    let requireEncryption: Bool
+    /// The expected encryption facts `{"alg","enc","kid"}` of a valid encrypted case, as compact sorted JSON.
+    let expectedEncryption: String?
 
     var testDescription: String { id }
 
-    static let directory = URL(fileURLWithPath: #filePath)
+    static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("TestVectors/introspection/cases")
+        .appendingPathComponent("TestVectors")
 
-    /// Every case file, sorted by name. Empty when the folder is missing (the vector test then fails).
-    static let all: [VectorCase] = {
+    /// The signed-only cases (`introspection/cases`, Scripts/generate-vectors.py), sorted by name. Empty
+    /// when the folder is missing (the vector tests then fail).
+    static let all = load(folder: "introspection/cases")
+    /// The encrypted cases (`introspection-jwe/cases`, Scripts/generate-jwe-vectors.py), sorted by name.
+    static let encrypted = load(folder: "introspection-jwe/cases")
+    /// Both.
+    static let signedAndEncrypted = all + encrypted
+
+    static func load(folder: String) -> [VectorCase] {
+        let directory = root.appendingPathComponent(folder)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         return names.filter { $0.hasSuffix(".json") }.sorted().map { name in
-            load(name)
+            load(directory.appendingPathComponent(name))
         }
-    }()
+    }
 
-    static func load(_ name: String) -> VectorCase {
-        let data = try! Data(contentsOf: directory.appendingPathComponent(name))
+    static func load(_ file: URL) -> VectorCase {
+        let name = file.lastPathComponent
+        let data = try! Data(contentsOf: file)
         let object = try! JSONSerialization.jsonObject(with: data) as! [String: Any]
         let expected = object["expected"] as! [String: Any]
         let jwksText: String
@@ -65,7 +90,16 @@ struct VectorCase: Sendable, CustomTestStringConvertible {
             expectedAlgorithm: expected["alg"] as? String,
             expectedKeyID: keyID,
             expectedIntrospection: (expected["token_introspection"]).map(canonicalJSON),
-            exitCode: Int32((object["exit_code"] as! NSNumber).intValue)
+            exitCode: Int32((object["exit_code"] as! NSNumber).intValue),
+            decryptionKeyFiles: (object["decryption_keys"] as? [[String: Any]] ?? []).map { file in
+                if file["missing"] as? Bool == true { return .missing }
+                if let jwks = file["jwks"] { return .contents(String(decoding: try! JSONSerialization.data(withJSONObject: jwks), as: UTF8.self)) }
+                return .contents((file["pem"] ?? file["text"]) as! String)
+            },
+            keyManagementAlgorithms: object["key_management_algorithms"] as? [String],
+            contentEncryptionAlgorithms: object["content_encryption_algorithms"] as? [String],
+            requireEncryption: object["require_encryption"] as? Bool ?? false,
+            expectedEncryption: expected["encryption"].map(canonicalJSON)
         )
     }
 }

@@ -75,4 +75,31 @@ struct FuzzRegressionTests {
             }
         }
     }
+
+    @Test("JWE inputs give a response or one error, never a crash; the generated valid ones verify")
+    func jweInputs() throws {
+        let inputs = Self.inputs("FuzzJWE")
+        #expect(inputs.count > 100, "the FuzzJWE seed corpus is missing")
+        var decryptionKeys = DecryptionKeySet()
+        var verificationKeys: [VerificationKey] = []
+        let folder = TestVectorFiles.url("introspection-jwe/cases")
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() {
+            let object = try TestVectorFiles.json("introspection-jwe/cases/\(name)")
+            if let jwks = object["jwks"] { verificationKeys += try JWKSet(json: try TestVectorFiles.jsonText(jwks)).keys }
+            for file in object["decryption_keys"] as? [[String: Any]] ?? [] {
+                guard let jwks = file["jwks"] else { continue }
+                decryptionKeys = decryptionKeys.merging(try DecryptionKeySet(json: try TestVectorFiles.jsonText(jwks)))
+            }
+        }
+        let keys = JWKSet(keys: verificationKeys)
+        let verifier = IntrospectionResponseVerifier(
+            policy: VerificationPolicy(issuer: "https://as.example.com", audience: "https://rs.example.com"), keys: keys,
+            decryptionKeys: decryptionKeys)
+        var verified = 0
+        for input in inputs {
+            let token = String(decoding: input.bytes, as: UTF8.self)
+            if (try? verifier.verify(token, using: keys, at: Date(timeIntervalSince1970: 1_763_740_800))) != nil { verified += 1 }
+        }
+        #expect(verified >= 100, "the generated valid encrypted responses among the seeds should verify")
+    }
 }

@@ -17,12 +17,17 @@ public struct SkippedKey: Sendable, Equatable, CustomStringConvertible {
 /// Turns one JWK into a ``VerificationKey`` (RFC 7517 §4, RFC 7518 §6, RFC 8037 §2), or says why not.
 enum JWKParser {
     /// A JWK that became a key, or the reason it did not.
-    enum Outcome {
-        case loaded(VerificationKey)
+    enum Outcome<Key> {
+        case loaded(Key)
         case skipped(SkippedKey)
     }
 
-    static func parse(_ value: JSONValue, index: Int) -> Outcome {
+    static func parse(_ value: JSONValue, index: Int) -> Outcome<VerificationKey> {
+        entry(value, index: index, parseKey)
+    }
+
+    /// One entry of a set's `keys` array through `parseKey`; any failure makes it a skipped key.
+    static func entry<Key>(_ value: JSONValue, index: Int, _ parseKey: (JSONObject) throws(Unusable) -> Key) -> Outcome<Key> {
         guard case .object(let jwk) = value else {
             return .skipped(SkippedKey(index: index, keyID: nil, keyType: nil, reason: "not a JSON object but a \(value.typeName)"))
         }
@@ -33,12 +38,49 @@ enum JWKParser {
         }
     }
 
+    /// The keys of a JWK Set document (RFC 7517 §5), each through `parseKey`. A document over
+    /// `maximumByteCount` bytes, not strict JSON, or not an object with a `keys` array is refused with
+    /// `failure` and a message that calls the document `name`.
+    static func keySet<Key>(
+        _ bytes: some Collection<UInt8>,
+        maximumByteCount: Int,
+        name: String,
+        failure: (String) -> IntrospectionJWTError,
+        _ parseKey: (JSONObject) throws(Unusable) -> Key
+    ) throws(IntrospectionJWTError) -> (keys: [Key], skipped: [SkippedKey]) {
+        guard bytes.count <= maximumByteCount else {
+            throw failure("\(name) is \(bytes.count) bytes, over the limit of \(maximumByteCount)")
+        }
+        let document: JSONValue
+        do {
+            document = try StrictJSONParser.parse(bytes)
+        } catch {
+            throw failure("\(name) is not valid JSON: \(error.reason)")
+        }
+        guard case .object(let object) = document else {
+            throw failure("\(name) is a JSON \(document.typeName), not an object")
+        }
+        guard let keysValue = object["keys"] else { throw failure("\(name) has no \"keys\" member") }
+        guard case .array(let entries) = keysValue else {
+            throw failure("\(name)'s \"keys\" is a \(keysValue.typeName), not an array")
+        }
+        var keys: [Key] = []
+        var skipped: [SkippedKey] = []
+        for (index, value) in entries.enumerated() {
+            switch entry(value, index: index, parseKey) {
+            case .loaded(let key): keys.append(key)
+            case .skipped(let reason): skipped.append(reason)
+            }
+        }
+        return (keys, skipped)
+    }
+
     struct Unusable: Error {
         let reason: String
         init(_ reason: String) { self.reason = reason }
     }
 
-    private static func parseKey(_ jwk: JSONObject) throws(Unusable) -> VerificationKey {
+    static func parseKey(_ jwk: JSONObject) throws(Unusable) -> VerificationKey {
         guard let kty = jwk["kty"] else { throw Unusable("no \"kty\"") }
         guard case .string(let keyTypeName) = kty else { throw Unusable("\"kty\" is not a string") }
         let keyID = try optionalString(jwk, "kid")
@@ -47,7 +89,7 @@ enum JWKParser {
         if let use, !use.hasSameCodePoints(as: "sig") {
             throw Unusable(use == "enc" ? "an encryption key (\"use\": \"enc\")" : "\"use\" is \(quoted(use)), not \"sig\"")
         }
-        let operations = try keyOperations(jwk)
+        let operations = try keyOperations(jwk, permitting: ["verify"])
 
         let keyType: VerificationKey.KeyType
         let publicKey: EVPPublicKey
@@ -90,14 +132,15 @@ enum JWKParser {
         return key
     }
 
-    private static func optionalString(_ jwk: JSONObject, _ name: String) throws(Unusable) -> String? {
+    static func optionalString(_ jwk: JSONObject, _ name: String) throws(Unusable) -> String? {
         guard let value = jwk[name] else { return nil }
         guard case .string(let string) = value else { throw Unusable("\"\(name)\" is a \(value.typeName), not a string") }
         return string
     }
 
-    /// `key_ops`, when present, must be an array of distinct strings that includes `verify` (RFC 7517 §4.3).
-    private static func keyOperations(_ jwk: JSONObject) throws(Unusable) -> [String]? {
+    /// `key_ops`, when present, must be an array of distinct strings that includes one of `permitted`
+    /// (RFC 7517 §4.3): `verify` for a signature key.
+    static func keyOperations(_ jwk: JSONObject, permitting permitted: [String]) throws(Unusable) -> [String]? {
         guard let value = jwk["key_ops"] else { return nil }
         guard case .array(let elements) = value else { throw Unusable("\"key_ops\" is not an array") }
         var operations: [String] = []
@@ -108,11 +151,13 @@ enum JWKParser {
             }
             operations.append(operation)
         }
-        guard operations.contains("verify") else { throw Unusable("\"key_ops\" does not include \"verify\"") }
+        guard operations.contains(where: { operation in permitted.contains { $0.hasSameCodePoints(as: operation) } }) else {
+            throw Unusable("\"key_ops\" does not include \(permitted.map { "\"\($0)\"" }.joined(separator: " or "))")
+        }
         return operations
     }
 
-    private static func bytes(_ jwk: JSONObject, _ name: String) throws(Unusable) -> [UInt8] {
+    static func bytes(_ jwk: JSONObject, _ name: String) throws(Unusable) -> [UInt8] {
         guard let value = jwk[name] else { throw Unusable("no \"\(name)\"") }
         guard case .string(let text) = value else { throw Unusable("\"\(name)\" is not a string") }
         guard let decoded = Base64URL.decode(text) else { throw Unusable("\"\(name)\" is not valid unpadded base64url") }
@@ -125,6 +170,17 @@ enum JWKParser {
     private static let maximumRSAModulusBitCount = 16384
 
     private static func rsaKey(_ jwk: JSONObject) throws(Unusable) -> EVPPublicKey {
+        let (modulus, exponent) = try rsaPublicParameters(jwk)
+        do {
+            return try EVPPublicKey.rsa(modulus: modulus, exponent: exponent)
+        } catch {
+            throw Unusable(error.reason)
+        }
+    }
+
+    /// `n` and `e`, checked: minimal encodings, an odd modulus of at most 16384 bits without the ROCA
+    /// fingerprint, an odd exponent from 3 to 64 bits.
+    static func rsaPublicParameters(_ jwk: JSONObject) throws(Unusable) -> (modulus: [UInt8], exponent: [UInt8]) {
         var modulus = try bytes(jwk, "n")
         let exponent = try bytes(jwk, "e")
         // base64urlUInt uses the fewest octets. One extra leading zero octet in `n` is tolerated because
@@ -143,16 +199,12 @@ enum JWKParser {
         guard !ROCAFingerprint.matches(modulus: modulus) else {
             throw Unusable("the modulus has the ROCA fingerprint (CVE-2017-15361): its factors can be computed")
         }
-        do {
-            return try EVPPublicKey.rsa(modulus: modulus, exponent: exponent)
-        } catch {
-            throw Unusable(error.reason)
-        }
+        return (modulus, exponent)
     }
 
     // MARK: EC (RFC 7518 §6.2.1)
 
-    private static func ecCurve(_ jwk: JSONObject) throws(Unusable) -> EllipticCurve {
+    static func ecCurve(_ jwk: JSONObject) throws(Unusable) -> EllipticCurve {
         guard let name = try optionalString(jwk, "crv") else { throw Unusable("no \"crv\"") }
         guard let curve = EllipticCurve(rawValue: name) else { throw Unusable("unsupported curve \(quoted(name))") }
         return curve

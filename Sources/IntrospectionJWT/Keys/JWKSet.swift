@@ -20,30 +20,9 @@ public struct JWKSet: Sendable {
     /// Parses a JWK Set document. Throws ``IntrospectionJWTError/Code/malformed`` when the document is
     /// over 1 MiB, is not strict JSON, or is not an object with a `keys` array.
     public init(jsonBytes: some Collection<UInt8>) throws(IntrospectionJWTError) {
-        guard jsonBytes.count <= Self.maximumByteCount else {
-            throw .malformed("the JWK Set is \(jsonBytes.count) bytes, over the limit of \(Self.maximumByteCount)")
-        }
-        let document: JSONValue
-        do {
-            document = try StrictJSONParser.parse(jsonBytes)
-        } catch {
-            throw .malformed("the JWK Set is not valid JSON: \(error.reason)")
-        }
-        guard case .object(let object) = document else {
-            throw .malformed("the JWK Set is a JSON \(document.typeName), not an object")
-        }
-        guard let keysValue = object["keys"] else { throw .malformed("the JWK Set has no \"keys\" member") }
-        guard case .array(let entries) = keysValue else {
-            throw .malformed("the JWK Set's \"keys\" is a \(keysValue.typeName), not an array")
-        }
-        var keys: [VerificationKey] = []
-        var skipped: [SkippedKey] = []
-        for (index, entry) in entries.enumerated() {
-            switch JWKParser.parse(entry, index: index) {
-            case .loaded(let key): keys.append(key)
-            case .skipped(let reason): skipped.append(reason)
-            }
-        }
+        let (keys, skipped) = try JWKParser.keySet(
+            jsonBytes, maximumByteCount: Self.maximumByteCount, name: "the JWK Set", failure: IntrospectionJWTError.malformed,
+            JWKParser.parseKey)
         self.init(keys: keys, skippedKeys: skipped)
     }
 

@@ -41,48 +41,62 @@ final class EVPPublicKey: @unchecked Sendable {
 
     /// An RSA public key from the big-endian modulus and exponent.
     static func rsa(modulus: [UInt8], exponent: [UInt8]) throws(KeyConstructionFailure) -> EVPPublicKey {
-        try fromParameters(algorithm: "RSA") { builder in
-            guard let n = BN_bin2bn(modulus, Int32(modulus.count), nil) else { return nil }
-            defer { BN_free(n) }
-            guard let e = BN_bin2bn(exponent, Int32(exponent.count), nil) else { return nil }
-            defer { BN_free(e) }
-            // The builder keeps pointers to the numbers until `to_param` copies them: convert here,
-            // before the defers free them.
-            guard OSSL_PARAM_BLD_push_BN(builder, ParameterName.rsaModulus, n) == 1,
-                OSSL_PARAM_BLD_push_BN(builder, ParameterName.rsaExponent, e) == 1
-            else { return nil }
-            return OSSL_PARAM_BLD_to_param(builder)
-        }
+        let key = try EVPKeyBuilder.build(algorithm: "RSA", selection: .publicKey, parameters: [
+            (ParameterName.rsaModulus, .bigNumber(modulus)), (ParameterName.rsaExponent, .bigNumber(exponent)),
+        ])
+        return EVPPublicKey(takingOwnershipOf: key)
     }
 
     /// An EC public key on a NIST curve from its affine coordinates; refused unless the point lies on
-    /// the curve and is a valid public key (`EVP_PKEY_public_check`).
+    /// the curve and is a valid public key (`EVP_PKEY_public_check`: on the curve, not the point at
+    /// infinity, of the group's order). Keys of a key set, checked once at load.
     static func ec(curve: EllipticCurve, x: [UInt8], y: [UInt8]) throws(KeyConstructionFailure) -> EVPPublicKey {
-        let point = [0x04] + x + y  // uncompressed SEC 1 encoding
-        let result = point.withUnsafeBytes { pointBytes in
-            curve.rawValue.withCString { name in
-                // The builder keeps pointers to the name and the point until `to_param` copies them.
-                Result { () throws(KeyConstructionFailure) in
-                  try fromParameters(algorithm: "EC") { builder in
-                    guard OSSL_PARAM_BLD_push_utf8_string(builder, ParameterName.groupName, name, 0) == 1,
-                        OSSL_PARAM_BLD_push_octet_string(
-                            builder, ParameterName.publicKey, pointBytes.baseAddress, pointBytes.count
-                        ) == 1
-                    else { return nil }
-                    return OSSL_PARAM_BLD_to_param(builder)
-                  }
-                }
-            }
+        let key = EVPPublicKey(takingOwnershipOf: try EVPKeyBuilder.build(algorithm: "EC", selection: .publicKey, parameters: [
+            (ParameterName.groupName, .utf8(curve.rawValue)),
+            (ParameterName.publicKey, .octets([0x04] + x + y)),  // uncompressed SEC 1 encoding
+        ]))
+        try key.checkPublicKey(on: curve, quick: false)
+        return key
+    }
+
+    /// An ECDH-ES `epk` on a NIST curve (RFC 7518 §4.6.1.1), made per response: a duplicate of the curve's
+    /// parameters-only key given the point (`EVP_PKEY_dup`, `EVP_PKEY_set1_encoded_public_key`), so that
+    /// no key type is looked up by name, then `EVP_PKEY_public_check_quick`: on the curve and not the point
+    /// at infinity. On the NIST prime curves (cofactor 1) that is the whole defence against invalid-curve
+    /// attacks; the order check of ``ec(curve:x:y:)`` would cost another scalar multiplication.
+    static func ephemeral(curve: EllipticCurve, x: [UInt8], y: [UInt8]) throws(KeyConstructionFailure) -> EVPPublicKey {
+        guard let template = curveParameters[curve], let copy = EVP_PKEY_dup(template.pointer) else {
+            throw KeyConstructionFailure(reason: "OpenSSL could not make a \(curve.rawValue) key: \(OpenSSLErrorStack.drain())")
         }
-        let key = try result.get()
-        guard let context = EVP_PKEY_CTX_new_from_pkey(nil, key.pointer, nil) else {
+        let key = EVPPublicKey(takingOwnershipOf: copy)
+        let point = [0x04] + x + y  // uncompressed SEC 1 encoding
+        guard EVP_PKEY_set1_encoded_public_key(copy, point, point.count) == 1 else {
+            throw KeyConstructionFailure(reason: "the point is not on \(curve.rawValue): \(OpenSSLErrorStack.drain())")
+        }
+        try key.checkPublicKey(on: curve, quick: true)
+        return key
+    }
+
+    /// One parameters-only key per NIST curve: the templates of ``ephemeral(curve:x:y:)``.
+    private static let curveParameters: [EllipticCurve: EVPPublicKey] = {
+        var templates: [EllipticCurve: EVPPublicKey] = [:]
+        for curve in EllipticCurve.allCases {
+            let parameters = try? EVPKeyBuilder.build(algorithm: "EC", selection: .parameters, parameters: [
+                (ParameterName.groupName, .utf8(curve.rawValue)),
+            ])
+            templates[curve] = parameters.map(EVPPublicKey.init(takingOwnershipOf:))
+        }
+        return templates
+    }()
+
+    private func checkPublicKey(on curve: EllipticCurve, quick: Bool) throws(KeyConstructionFailure) {
+        guard let context = EVP_PKEY_CTX_new_from_pkey(nil, pointer, nil) else {
             throw KeyConstructionFailure(reason: "OpenSSL could not check the key: \(OpenSSLErrorStack.drain())")
         }
         defer { EVP_PKEY_CTX_free(context) }
-        guard EVP_PKEY_public_check(context) == 1 else {
+        guard (quick ? EVP_PKEY_public_check_quick(context) : EVP_PKEY_public_check(context)) == 1 else {
             throw KeyConstructionFailure(reason: "the point is not a valid public key on \(curve.rawValue): \(OpenSSLErrorStack.drain())")
         }
-        return key
     }
 
     /// An Ed25519 or Ed448 public key from its raw encoding.
@@ -94,32 +108,30 @@ final class EVPPublicKey: @unchecked Sendable {
         return EVPPublicKey(takingOwnershipOf: pointer)
     }
 
-    /// Builds a key with `EVP_PKEY_fromdata` from the parameters that `build` pushes into a builder and
-    /// converts (with `OSSL_PARAM_BLD_to_param`) while everything it pushed is still alive.
-    private static func fromParameters(
-        algorithm: String,
-        build: (OpaquePointer) -> UnsafeMutablePointer<OSSL_PARAM>?
-    ) throws(KeyConstructionFailure) -> EVPPublicKey {
-        guard let builder = OSSL_PARAM_BLD_new() else {
-            throw KeyConstructionFailure(reason: "out of memory: \(OpenSSLErrorStack.drain())")
+    /// An X25519 public key (an ECDH-ES `epk`) from its raw 32 bytes, made as ``ephemeral(curve:x:y:)``
+    /// makes a NIST one: a duplicate of a template key given the bytes. Every 32-byte string is a
+    /// u-coordinate; low-order points are caught where the shared secret comes out as zero.
+    static func x25519(x: [UInt8]) throws(KeyConstructionFailure) -> EVPPublicKey {
+        guard x.count == 32, let template = x25519Template, let copy = EVP_PKEY_dup(template.pointer) else {
+            throw KeyConstructionFailure(reason: "OpenSSL refused the X25519 key: \(OpenSSLErrorStack.drain())")
         }
-        defer { OSSL_PARAM_BLD_free(builder) }
-        guard let parameters = build(builder) else {
-            throw KeyConstructionFailure(reason: "could not encode the key parameters: \(OpenSSLErrorStack.drain())")
+        let key = EVPPublicKey(takingOwnershipOf: copy)
+        guard EVP_PKEY_set1_encoded_public_key(copy, x, x.count) == 1 else {
+            throw KeyConstructionFailure(reason: "OpenSSL refused the X25519 key: \(OpenSSLErrorStack.drain())")
         }
-        defer { OSSL_PARAM_free(parameters) }
-        guard let context = EVP_PKEY_CTX_new_from_name(nil, algorithm, nil) else {
-            throw KeyConstructionFailure(reason: "OpenSSL has no \(algorithm) implementation: \(OpenSSLErrorStack.drain())")
-        }
-        defer { EVP_PKEY_CTX_free(context) }
-        var key: OpaquePointer? = nil
-        guard EVP_PKEY_fromdata_init(context) == 1,
-            EVP_PKEY_fromdata(context, &key, COpenSSL_EVP_PKEY_PUBLIC_KEY(), parameters) == 1,
-            let key
-        else {
-            throw KeyConstructionFailure(reason: "OpenSSL refused the \(algorithm) key: \(OpenSSLErrorStack.drain())")
-        }
-        return EVPPublicKey(takingOwnershipOf: key)
+        return key
+    }
+
+    /// The X25519 template: the base point (u = 9).
+    private static let x25519Template: EVPPublicKey? = {
+        let basePoint: [UInt8] = [9] + [UInt8](repeating: 0, count: 31)
+        return EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, nil, basePoint, basePoint.count).map(EVPPublicKey.init(takingOwnershipOf:))
+    }()
+
+    /// Lends the `EVP_PKEY` to `body` (an ECDH derivation that takes this key as its peer); the pointer
+    /// must not be kept.
+    func withUnsafeKeyPointer<R>(_ body: (OpaquePointer) throws -> R) rethrows -> R {
+        try body(pointer)
     }
 
     // MARK: - Verification
@@ -212,19 +224,5 @@ private final class VerifyContextTemplate: @unchecked Sendable {
         }
         pool.giveBack(context)
         return true
-    }
-}
-
-/// The `OSSL_PARAM` names used to build keys. The parameter builder keeps the name pointers until
-/// `OSSL_PARAM_BLD_to_param`, so they must be static C strings, never bridged Swift strings (whose
-/// temporary buffers die when the call returns). The values are those of `core_names.h`.
-private enum ParameterName {
-    static var rsaModulus: UnsafePointer<CChar> { cString("n") }  // OSSL_PKEY_PARAM_RSA_N
-    static var rsaExponent: UnsafePointer<CChar> { cString("e") }  // OSSL_PKEY_PARAM_RSA_E
-    static var groupName: UnsafePointer<CChar> { cString("group") }  // OSSL_PKEY_PARAM_GROUP_NAME
-    static var publicKey: UnsafePointer<CChar> { cString("pub") }  // OSSL_PKEY_PARAM_PUB_KEY
-
-    private static func cString(_ string: StaticString) -> UnsafePointer<CChar> {
-        UnsafeRawPointer(string.utf8Start).assumingMemoryBound(to: CChar.self)
     }
 }

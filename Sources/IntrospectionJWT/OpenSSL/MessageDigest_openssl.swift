@@ -10,7 +10,9 @@ final class MessageDigest: @unchecked Sendable {
     // @unchecked: the EVP_MD is immutable after the fetch and OpenSSL allows it to be shared by threads;
     // a pooled context is used by one thread at a time (taken from the pool under its lock).
 
-    /// SHA-256 (RS256, PS256, ES256).
+    /// SHA-1, only as the hash of RSA-OAEP (RFC 7518 §4.3), never for a signature.
+    static let sha1 = MessageDigest(name: "SHA1", byteCount: 20)
+    /// SHA-256 (RS256, PS256, ES256; RSA-OAEP-256).
     static let sha256 = MessageDigest(name: "SHA2-256", byteCount: 32)
     /// SHA-384 (RS384, PS384, ES384).
     static let sha384 = MessageDigest(name: "SHA2-384", byteCount: 48)
