@@ -14,7 +14,7 @@ public struct IntrospectionClientError: Error, Sendable, CustomStringConvertible
         /// JSON request.
         case `protocol`
         /// A JWT response (or a JWT request answered without one: see
-        /// ``IntrospectionJWTError/Code/downgrade``) failed validation; ``IntrospectionClientError/validationError``
+        /// ``IntrospectionJWT/IntrospectionJWTError/Code/downgrade``) failed validation; ``IntrospectionClientError/validationError``
         /// says which check.
         case validation
         /// The client cannot make the call: options missing or invalid, or the issuer's metadata or keys
