@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import IntrospectionJWT
 
-/// The options that make a ``VerificationPolicy``, shared by `verify` and `audit`.
+/// The options that make a `VerificationPolicy`, shared by `verify` and `audit`.
 struct PolicyOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The expected issuer (exact match of iss).", valueName: "iss"))
     var issuer: String
