@@ -35,7 +35,7 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
     }
 
     /// Sends one request (no redirects followed) and collects the body up to `maximumBodyByteCount`.
-    /// Throws ``HTTPTransportError`` only.
+    /// Throws `HTTPTransportError` only.
     public func send(
         _ request: HTTPRequest,
         body: [UInt8]?,

@@ -4,7 +4,8 @@ import IntrospectionConformance
 import IntrospectionJWT
 
 /// `introspection-jwt conformance`: checks an authorization server's RFC 9701 / RFC 7662 / RFC 8414
-/// behaviour with named checks (see docs/conformance.md) and prints a table or a JSON report.
+/// behaviour with named checks (the `IntrospectionConformance` catalog's article The checks; options in
+/// docs/command-line.md) and prints a table or a JSON report.
 struct ConformanceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "conformance",

@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import IntrospectionJWT
 
-/// The options that make a ``VerificationPolicy``, shared by `verify` and `audit`, with those for
-/// encrypted responses (``DecryptionOptions``).
+/// The options that make a `VerificationPolicy`, shared by `verify` and `audit`, with those for
+/// encrypted responses (`DecryptionOptions`).
 struct PolicyOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The expected issuer (exact match of iss).", valueName: "iss"))
     var issuer: String

@@ -2,7 +2,7 @@ public import Foundation
 public import IntrospectionJWT
 import NIOConcurrencyHelpers
 
-/// An ``IntrospectionClock`` that moves only when told to: tests step time past a cache lifetime, a
+/// An `IntrospectionClock` that moves only when told to: tests step time past a cache lifetime, a
 /// back-off or an `exp` instead of sleeping through it.
 ///
 /// ```swift

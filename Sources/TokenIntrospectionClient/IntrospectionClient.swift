@@ -18,7 +18,7 @@ public import Logging
 /// ```
 ///
 /// With the `jwt` format and no ``IntrospectionClientOptions/responseValidator``, the client discovers the
-/// issuer's metadata once (RFC 8414) and verifies every response with ``IntrospectionResponseVerifier``
+/// issuer's metadata once (RFC 8414) and verifies every response with `IntrospectionResponseVerifier`
 /// over the issuer's remote JWK Set. Failures never throw: they come back as a response whose
 /// ``TokenIntrospectionResponse/isError`` is true.
 public struct IntrospectionClient: Sendable {

@@ -23,7 +23,7 @@ public struct IntrospectionClientError: Error, Sendable, CustomStringConvertible
         /// JSON request.
         public static let `protocol` = Code(rawValue: "protocol")
         /// A JWT response (or a JWT request answered without one: see
-        /// ``IntrospectionJWTError/Code/downgrade``) failed validation;
+        /// ``IntrospectionJWT/IntrospectionJWTError/Code/downgrade``) failed validation;
         /// ``IntrospectionClientError/validationError`` says which check.
         public static let validation = Code(rawValue: "validation")
         /// The client cannot make the call: options missing or invalid, or the issuer's metadata or keys

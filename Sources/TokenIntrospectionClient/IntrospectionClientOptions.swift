@@ -23,7 +23,7 @@ public struct IntrospectionClientOptions: Sendable, CustomStringConvertible, Cus
     /// What the client asks for: a plain JSON object (RFC 7662) or a signed JWT (RFC 9701).
     public var responseFormat: IntrospectionResponseFormat
     /// What checks a JWT response. When nil and the format is ``IntrospectionResponseFormat/jwt``, the
-    /// client builds the full ``IntrospectionResponseVerifier`` from the issuer's metadata: keys from its
+    /// client builds the full `IntrospectionResponseVerifier` from the issuer's metadata: keys from its
     /// `jwks_uri` (or ``jwksURI``), `iss` equal to ``issuer``, `aud` among ``audiences``. There is no
     /// format-only default: an unverified JWT is never reported as a success.
     public var responseValidator: (any IntrospectionResponseValidator)?

@@ -5,8 +5,8 @@ public import IntrospectionJWT
 /// reports it as a success.
 ///
 /// Validation is asynchronous because a validator may need to fetch keys, and the protocol is `Sendable`
-/// because one validator serves concurrent calls. ``IntrospectionResponseVerifier`` conforms: it is what the
-/// client uses when none is given. A validator throws ``IntrospectionJWTError``; custom validators may use
+/// because one validator serves concurrent calls. `IntrospectionResponseVerifier` conforms: it is what the
+/// client uses when none is given. A validator throws `IntrospectionJWTError`; custom validators may use
 /// their own codes (`IntrospectionJWTError.Code(rawValue:)`).
 public protocol IntrospectionResponseValidator: Sendable {
     /// Validates `jwt`, the response body, as of `time` (when the response was received).
@@ -21,7 +21,7 @@ public struct ValidatedIntrospectionJWT: Sendable {
     public let claims: JSONObject
     /// The `token_introspection` object: it describes the introspected token.
     public let introspection: TokenIntrospection
-    /// The verifier's full result, when ``IntrospectionResponseVerifier`` validated the response.
+    /// The verifier's full result, when `IntrospectionResponseVerifier` validated the response.
     public let verified: VerifiedIntrospectionResponse?
 
     /// Makes the result of a custom validator.

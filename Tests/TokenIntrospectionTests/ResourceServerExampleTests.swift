@@ -3,8 +3,9 @@ import IntrospectionTesting
 import Testing
 import TokenIntrospectionClient
 
-// The resource-server request path of docs/client.md, verbatim apart from the client's construction
-// (the issuer and credentials of the local authorization server).
+// The resource-server request path of the TokenIntrospectionClient documentation (the article
+// ResourceServerExample.md), verbatim apart from the client: a parameter here, made with the issuer and
+// credentials of the local authorization server.
 
 /// Allows a request only when its bearer token is active and carries `scope`.
 func authorize(authorization: String?, scope: String, introspection: IntrospectionClient) async -> Bool {

@@ -37,7 +37,8 @@ public struct VerificationKey: Sendable {
     public let keyID: String?
     /// `kty` and curve.
     public let keyType: KeyType
-    /// `alg`, when the JWK restricts the key to one algorithm (kept as received, even if unknown).
+    /// `alg`, when the JWK restricts the key to one algorithm: always a supported signature algorithm that
+    /// fits the key (a JWK with any other `alg` is skipped, not loaded).
     public let algorithm: String?
     /// `use`, when present (only `sig` keys are ever loaded).
     public let use: String?

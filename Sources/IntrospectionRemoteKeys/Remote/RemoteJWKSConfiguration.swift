@@ -1,5 +1,5 @@
 /// How a ``RemoteJWKSKeySource`` caches, refreshes and fetches. Every default comes from one of the
-/// widely used JOSE libraries (panva/jose, Nimbus JOSE+JWT, lestrrat-go/jwx); see `docs/remote-keys.md`.
+/// widely used JOSE libraries (panva/jose, Nimbus JOSE+JWT, lestrrat-go/jwx); see <doc:CacheSettings>.
 public struct RemoteJWKSConfiguration: Sendable {
     /// How long a fetched key set is fresh when the response has neither `Cache-Control: max-age` nor
     /// `Expires`. Default 5 minutes (Nimbus `JWKSourceBuilder` cache time to live).

@@ -4,7 +4,7 @@ public import Logging
 public import Metrics
 
 /// Keys from a JWKS URL (the authorization server's `jwks_uri`), fetched over HTTP and cached as parsed
-/// keys, for an ``IntrospectionResponseVerifier``.
+/// keys, for an `IntrospectionResponseVerifier`.
 ///
 /// - A verification whose key is in a fresh cache returns at once: no network I/O, no parsing. Within
 ///   ``RemoteJWKSConfiguration/refreshAhead`` of expiry such a verification also starts a background
@@ -19,7 +19,7 @@ public import Metrics
 ///   replaces good keys: they keep serving up to ``RemoteJWKSConfiguration/maximumStaleness`` past expiry,
 ///   while retries run in the background. With no keys at all, lookups throw `jwks_unavailable`.
 ///
-/// Time comes from the injected ``IntrospectionClock`` (`.system` by default): freshness, back-off and
+/// Time comes from the injected `IntrospectionClock` (`.system` by default): freshness, back-off and
 /// cooldowns are measured on its monotonic reading, HTTP dates against its wall clock.
 ///
 /// ```swift
@@ -72,7 +72,11 @@ public actor RemoteJWKSKeySource: VerificationKeySource {
     /// (`IntrospectionAsyncHTTPClient` adds initialisers that default to its transport.)
     ///
     /// - Parameters:
+    ///   - url: the JWKS URL (the authorization server's `jwks_uri`).
+    ///   - configuration: how the keys are cached, refreshed and fetched (<doc:CacheSettings>).
+    ///   - transport: what sends the HTTP requests; it must not follow redirects (``HTTPTransport``).
     ///   - clock: where time comes from; tests pass a clock they step by hand.
+    ///   - logger: where fetches, refreshes and failures are logged (<doc:Observability>).
     ///   - metricsFactory: where the counters of ``RemoteJWKSMetrics`` go; nil for the bootstrapped
     ///     `MetricsSystem`.
     ///   - archive: when given, every key of every fetched set is recorded there (new keys added, the
