@@ -1,7 +1,7 @@
 public import IntrospectionJWT
 
 /// Why an introspection call did not produce usable introspection data: a stable machine-readable
-/// ``Code`` and a human message, the same shape as ``IntrospectionJWTError``.
+/// ``Code`` and a human message, the same shape as ``IntrospectionJWT/IntrospectionJWTError``.
 public struct IntrospectionClientError: Error, Sendable, CustomStringConvertible {
     /// The class of failure, as a stable code. New codes may be added; switch with a `default`.
     public struct Code: Sendable, Hashable, RawRepresentable, CustomStringConvertible {
