@@ -138,7 +138,8 @@ public final class TestHTTPServer: StoppableServer {
             throw ChannelError.unknownLocalAddress
         }
         let server = TestHTTPServer(port: port, serverChannel: listener.channel, handler: handler)
-        let task = Task {
+        // Served on threads of their own: CPU-bound tests elsewhere in the process cannot starve them.
+        let task = Task(executorPreference: DedicatedThreadExecutor.shared) {
             await withDiscardingTaskGroup { group in
                 do {
                     try await listener.executeThenClose { inbound in
