@@ -92,6 +92,7 @@ let package = Package(
             dependencies: [
                 "IntrospectionJWT",
                 "COpenSSL",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -246,6 +246,11 @@ public final class LocalAuthorizationServer: StoppableServer {
     public var requests: [TestHTTPServer.Request] { http.receivedRequests }
     /// How many requests went to `path` (without the query), e.g. ``jwksPath``.
     public func requestCount(path: String) -> Int { http.requestCount(path: path) }
+    /// The most introspection calls the server was handling at once (a delay from
+    /// ``Faults/introspectionDelay`` counts as handling).
+    public var peakConcurrentIntrospections: Int { http.peakConcurrentRequests(path: introspectionPath) }
+    /// How many introspection calls arrived.
+    public var introspectionCount: Int { http.requestCount(path: introspectionPath) }
     /// The path of the introspection endpoint.
     public var introspectionPath: String { issuerPath + "/introspect" }
     /// The path of the JWK Set.
