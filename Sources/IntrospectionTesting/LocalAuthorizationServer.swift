@@ -188,6 +188,13 @@ public final class LocalAuthorizationServer: StoppableServer {
         return JSONObject(members: members.map { JSONObject.Member(name: $0.key, value: $0.value) })
     }
 
+    /// Stores an access token with ``accessTokenClaims(subject:scope:clientID:username:audience:lifetime:)``
+    /// and returns it.
+    @discardableResult
+    public func issueAccessToken(scope: String = "read write", lifetime: Int = 3600) -> String {
+        issueToken(claims: accessTokenClaims(scope: scope, lifetime: lifetime))
+    }
+
     /// Stores `token` with `claims`.
     public func storeToken(_ token: String, claims: JSONObject, allowedClients: Set<String>? = nil) {
         state.withLockedValue { $0.tokens[token] = TokenRecord(claims: claims, allowedClients: allowedClients) }
