@@ -39,7 +39,8 @@ public struct AccessDenial: Error, Sendable {
     public let status: HTTPResponse.Status
     /// `Content-Type`, and `WWW-Authenticate` or `Retry-After`.
     public let headerFields: HTTPFields
-    /// The OAuth error code of the body (`invalid_request`, `invalid_token`, `insufficient_scope`, ...).
+    /// The error code of the body: the RFC 6750 code of the challenge (`invalid_request`, `invalid_token`,
+    /// `insufficient_scope`), or `missing_token`, `temporarily_unavailable`, `invalid_introspection_response`.
     public let error: String
     /// The human explanation of the body.
     public let errorDescription: String

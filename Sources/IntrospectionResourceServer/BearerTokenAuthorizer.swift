@@ -100,7 +100,8 @@ public struct BearerTokenAuthorizer: Sendable {
         let description: String
         switch reason {
         case .missingToken:
-            (status, error, description) = (.unauthorized, "invalid_request", "an access token is required: send Authorization: Bearer <token>")
+            // RFC 6750 §3.1: no error code in the challenge; the body names the problem for people.
+            (status, error, description) = (.unauthorized, "missing_token", "an access token is required: send Authorization: Bearer <token>")
             fields[.wwwAuthenticate] = BearerChallenge(realm: realm).description
         case .malformedRequest:
             (status, error) = (.badRequest, "invalid_request")

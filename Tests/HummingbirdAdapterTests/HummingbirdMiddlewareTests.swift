@@ -143,6 +143,27 @@ struct HummingbirdMiddlewareTests {
         }
     }
 
+    @Test("With the authorization server down: 503 with Retry-After, nothing cached, cached tokens still pass")
+    func serverDown() async throws {
+        let server = try await LocalAuthorizationServer.start(client: rsClient)
+        let client = IntrospectionClient(options: IntrospectionClientOptions(
+            issuer: server.issuer, clientID: rsClient.id, clientSecret: rsClient.secret, timeout: .seconds(2)))
+        let introspection = CachedIntrospection(client: client)
+        let known = server.issueAccessToken(scope: "orders:read")
+        let unknown = server.issueAccessToken(scope: "orders:read")
+        try await makeApplication(BearerTokenAuthorizer(introspection: introspection, realm: "orders-api")).test(.live) { http in
+            let before = try await get(http, "/orders", authorization: "Bearer \(known)")
+            try await server.shutdown()
+            let down = try await get(http, "/orders", authorization: "Bearer \(unknown)")
+            let cached = try await get(http, "/orders", authorization: "Bearer \(known)")
+            #expect([before.status, down.status, cached.status] == [.ok, .serviceUnavailable, .ok])
+            #expect(down.headers[.retryAfter] == "5")
+            #expect(down.headers[.wwwAuthenticate] == nil)
+        }
+        #expect(await introspection.entryCount == 1)
+        #expect(server.introspectionCount == 1)
+    }
+
     @Test("Scopes are the identity's permissions for hummingbird-auth's PermissionPolicy")
     func permissions() throws {
         let introspection = try TokenIntrospection(validating: JSONObject(members: [

@@ -61,7 +61,7 @@ struct BearerTokenAuthorizerTests {
                 #expect(!text.contains(reader) && !text.contains(revoked))
             }
             #expect([missing.error, malformed.error, inactive.error, scopeMissing.error]
-                == ["invalid_request", "invalid_request", "invalid_token", "insufficient_scope"])
+                == ["missing_token", "invalid_request", "invalid_token", "insufficient_scope"])
         }
     }
 
