@@ -2,7 +2,7 @@
 # CI's hardening pass, called from .ci/run after the plain `swift test`:
 #   1. ThreadSanitizer on the suites that run concurrent code: one key set verified from many tasks
 #      (pooled OpenSSL verify contexts), the key archive, and the remote key source (actor cache, single
-#      flight, refresh ahead) with its in-process HTTP server, and the resource-server cache (actor,
+#      flight, refresh ahead) with its in-process HTTP server, and the resource-server cache (lock,
 #      single flight, the bound on concurrent calls) against the local authorization server;
 #   2. a fuzz smoke of about one minute in all: each libFuzzer target (Fuzz/) for 20 s from the committed
 #      seed corpus, which replays every seed and committed crash case first (Scripts/fuzz.sh).

@@ -41,6 +41,6 @@ public struct AccessRequirement: Sendable {
 
     /// Whether `identity` meets the requirement.
     public func isSatisfied(by identity: IntrospectionIdentity) -> Bool {
-        missingScopes(of: identity).isEmpty && (predicate?(identity) ?? true)
+        scopes.allSatisfy { identity.hasScope($0) } && (predicate?(identity) ?? true)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 public import IntrospectionJWT
 public import Logging
 public import Metrics
@@ -32,17 +33,17 @@ public import TokenIntrospectionClient
 ///   ``IntrospectionAuditRecorder``, if one is given.
 ///
 /// Time comes from the injected ``IntrospectionClock`` (pass the client's): tests step it past `exp`.
-public actor CachedIntrospection {
+public final class CachedIntrospection: Sendable {
     /// The client that calls the authorization server.
-    public nonisolated let client: IntrospectionClient
+    public let client: IntrospectionClient
     /// The cache's settings.
-    public nonisolated let configuration: IntrospectionCacheConfiguration
-    private nonisolated let clock: any IntrospectionClock
-    private nonisolated let auditRecorder: (any IntrospectionAuditRecorder)?
-    private nonisolated let logger: Logger
-    private nonisolated let instruments: IntrospectionCacheInstruments
+    public let configuration: IntrospectionCacheConfiguration
+    private let clock: any IntrospectionClock
+    private let auditRecorder: (any IntrospectionAuditRecorder)?
+    private let logger: Logger
+    private let instruments: IntrospectionCacheInstruments
     /// `endpoint-or-issuer NUL client-id NUL`, hashed in front of every token.
-    private nonisolated let scope: [UInt8]
+    private let scope: [UInt8]
 
     private struct Entry {
         let outcome: IntrospectionOutcome
@@ -50,9 +51,16 @@ public actor CachedIntrospection {
         let expires: Duration
     }
 
-    private var entries: LeastRecentlyUsed<CacheKey, Entry>
-    private var pending: [CacheKey: Task<IntrospectionOutcome, Never>] = [:]
-    private var callsInFlight = 0
+    /// The entries, the calls in flight by key, and their count. Behind a lock rather than in an actor:
+    /// a cache hit is a dictionary lookup, and under load an actor hop per request costs more than the
+    /// lookup itself (Benchmarks/RESULTS-resource-server.md); no lock is held across an await.
+    private struct State {
+        var entries: LeastRecentlyUsed<CacheKey, Entry>
+        var pending: [CacheKey: Task<IntrospectionOutcome, Never>] = [:]
+        var callsInFlight = 0
+    }
+
+    private let state: Mutex<State>
 
     /// Makes a cache in front of `client`.
     /// - Parameters:
@@ -76,80 +84,101 @@ public actor CachedIntrospection {
         self.instruments = IntrospectionCacheInstruments(factory: metricsFactory ?? MetricsSystem.factory)
         let options = client.options
         self.scope = Array((options.endpoint ?? options.issuer ?? "").utf8) + [0] + Array(options.clientID.utf8) + [0]
-        self.entries = LeastRecentlyUsed(capacity: configuration.maximumEntryCount)
+        self.state = Mutex(State(entries: LeastRecentlyUsed(capacity: configuration.maximumEntryCount)))
     }
 
     /// The verdict on `token`: from the cache, from a call in flight for the same token, or from a new
     /// call to the authorization server.
-    public nonisolated func introspect(token: String) async -> IntrospectionOutcome {
+    public func introspect(token: String) async -> IntrospectionOutcome {
         let outcome: IntrospectionOutcome
         if let key = CacheKey(scope: scope, token: token) {
             outcome = await resolve(key: key, token: token)
         } else {
-            outcome = .unavailable(ResourceServerError(.asUnreachable, "the token could not be hashed for the cache"))
+            outcome = .unavailable(ResourceServerError(.configuration, "the token could not be hashed for the cache"))
         }
         instruments.record(outcome)
         return outcome
     }
 
     /// How many answers are cached (expired ones are dropped when next looked up or evicted).
-    public var entryCount: Int { entries.count }
+    public var entryCount: Int { state.withLock { $0.entries.count } }
 
     /// How many calls to the authorization server are in flight.
-    public var callsInFlightCount: Int { callsInFlight }
+    public var callsInFlightCount: Int { state.withLock { $0.callsInFlight } }
+
+    /// What a request does, decided under the lock.
+    private enum Step {
+        case hit(IntrospectionOutcome)
+        case join(Task<IntrospectionOutcome, Never>)
+        case call(Task<IntrospectionOutcome, Never>)
+        case rejected
+    }
 
     private func resolve(key: CacheKey, token: String) async -> IntrospectionOutcome {
-        if configuration.isEnabled {
-            if let entry = entries.value(for: key) {
-                if entry.expires > clock.uptime {
-                    instruments.hits.increment()
-                    return entry.outcome
+        let (enabled, limit, now) = (configuration.isEnabled, configuration.maximumConcurrentCalls, clock.uptime)
+        let step = state.withLock { state -> Step in
+            if enabled {
+                if let entry = state.entries.value(for: key) {
+                    if entry.expires > now { return .hit(entry.outcome) }
+                    state.entries.removeValue(for: key)
                 }
-                entries.removeValue(for: key)
+                if let call = state.pending[key] { return .join(call) }
             }
-            instruments.misses.increment()
-            if let call = pending[key] {
-                instruments.coalesced.increment()
-                return await call.value
+            guard state.callsInFlight < limit else { return .rejected }
+            state.callsInFlight += 1
+            instruments.callsInFlight.increment()
+            // The call cleans up after itself (under the lock it waits for), so that the bound and the
+            // single flight hold whether or not the request that started it is still there.
+            let call = Task { [self] in
+                let outcome = await Self.call(
+                    client: client, token: token, clock: clock, recorder: auditRecorder, logger: logger, instruments: instruments)
+                finish(key: key, outcome: outcome)
+                return outcome
             }
-        } else {
-            instruments.misses.increment()
+            if enabled { state.pending[key] = call }
+            return .call(call)
         }
-        guard callsInFlight < configuration.maximumConcurrentCalls else {
+        switch step {
+        case .hit(let outcome):
+            instruments.hits.increment()
+            return outcome
+        case .join(let call):
+            instruments.misses.increment()
+            instruments.coalesced.increment()
+            return await call.value
+        case .call(let call):
+            instruments.misses.increment()
+            return await call.value
+        case .rejected:
+            instruments.misses.increment()
             instruments.rejected.increment()
             return .unavailable(ResourceServerError(
                 .concurrencyLimit,
-                "\(configuration.maximumConcurrentCalls) introspection calls are in flight, the most allowed; the request was not queued"
+                "\(limit) introspection calls are in flight, the most allowed; the request was not queued"
             ))
         }
-        callsInFlight += 1
-        instruments.callsInFlight.increment()
-        let (client, clock, recorder, logger, instruments) = (self.client, self.clock, self.auditRecorder, self.logger, self.instruments)
-        let call = Task {
-            await Self.call(client: client, token: token, clock: clock, recorder: recorder, logger: logger, instruments: instruments)
-        }
-        if configuration.isEnabled { pending[key] = call }
-        let outcome = await call.value
-        if configuration.isEnabled { pending[key] = nil }
-        callsInFlight -= 1
-        instruments.callsInFlight.decrement()
-        store(outcome, for: key)
-        return outcome
     }
 
-    private func store(_ outcome: IntrospectionOutcome, for key: CacheKey) {
+    /// Ends a call: no longer pending or in flight; its outcome cached for its lifetime.
+    private func finish(key: CacheKey, outcome: IntrospectionOutcome) {
         let lifetime: Duration
         switch outcome {
         case .active(let identity):
-            lifetime = Self.activeLifetime(
-                expiration: identity.expiration, now: clock.now, maximum: configuration.maximumTimeToLive)
+            lifetime = Self.activeLifetime(expiration: identity.expiration, now: clock.now, maximum: configuration.maximumTimeToLive)
         case .inactive:
             lifetime = configuration.negativeTimeToLive
         case .unavailable, .invalidAnswer:
-            return  // errors are never cached
+            lifetime = .zero  // errors are never cached
         }
-        guard lifetime > .zero else { return }
-        entries.set(Entry(outcome: outcome, expires: clock.uptime + lifetime), for: key)
+        let expires = clock.uptime + lifetime
+        state.withLock { state in
+            state.pending[key] = nil
+            state.callsInFlight -= 1
+            if lifetime > .zero, configuration.isEnabled {
+                state.entries.set(Entry(outcome: outcome, expires: expires), for: key)
+            }
+        }
+        instruments.callsInFlight.decrement()
     }
 
     /// `min(exp - now, maximum)`: an answer is never cached beyond the token's `exp` (RFC 7662 §4).
@@ -160,7 +189,7 @@ public actor CachedIntrospection {
         return min(maximum, .milliseconds(Int64((remaining * 1000).rounded(.down))))
     }
 
-    /// One call to the authorization server, outside the actor.
+    /// One call to the authorization server, outside the lock.
     private static func call(
         client: IntrospectionClient,
         token: String,
@@ -193,7 +222,9 @@ struct CacheKey: Hashable, Sendable {
     let a: UInt64, b: UInt64, c: UInt64, d: UInt64
 
     init?(scope: [UInt8], token: String) {
-        guard let digest = SHA256Digest.hash(scope + Array(token.utf8)) else { return nil }
+        var input = scope
+        input.append(contentsOf: token.utf8)
+        guard let digest = SHA256Digest.hash(input) else { return nil }
         func word(_ offset: Int) -> UInt64 {
             digest[offset..<offset + 8].reduce(0) { $0 << 8 | UInt64($1) }
         }

@@ -20,6 +20,8 @@ public struct IntrospectionIdentity: Sendable {
     /// When the answer was received from the authorization server (a cached identity keeps the time of
     /// the call that produced it).
     public let receivedAt: Date
+    /// `scope`, split at spaces once (every request served from the cache checks it).
+    public let scopes: [String]
 
     /// Makes an identity.
     public init(
@@ -34,6 +36,7 @@ public struct IntrospectionIdentity: Sendable {
         self.responseHeader = responseHeader
         self.responseClaims = responseClaims
         self.receivedAt = receivedAt
+        self.scopes = introspection.scopes
     }
 
     /// `sub`: usually the resource owner.
@@ -42,8 +45,6 @@ public struct IntrospectionIdentity: Sendable {
     public var clientID: String? { introspection.clientID }
     /// `username`.
     public var username: String? { introspection.username }
-    /// `scope`, split at spaces.
-    public var scopes: [String] { introspection.scopes }
     /// `exp` of the token.
     public var expiration: Date? { introspection.expiration }
     /// `iat` of the token.
@@ -58,7 +59,7 @@ public struct IntrospectionIdentity: Sendable {
     public var tokenType: String? { introspection.tokenType }
 
     /// Whether `scope` lists `scope` (exact code points).
-    public func hasScope(_ scope: String) -> Bool { introspection.hasScope(scope) }
+    public func hasScope(_ scope: String) -> Bool { scopes.contains { $0.utf8.elementsEqual(scope.utf8) } }
 
     /// Any other member of the introspection data (`cnf`, extension members, ...).
     public subscript(member: String) -> JSONValue? { introspection[member] }

@@ -160,7 +160,7 @@ struct HummingbirdMiddlewareTests {
             #expect(down.headers[.retryAfter] == "5")
             #expect(down.headers[.wwwAuthenticate] == nil)
         }
-        #expect(await introspection.entryCount == 1)
+        #expect(introspection.entryCount == 1)
         #expect(server.introspectionCount == 1)
     }
 

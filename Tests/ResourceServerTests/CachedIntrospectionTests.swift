@@ -20,7 +20,7 @@ struct CachedIntrospectionTests {
                 #expect(identity.signedResponse?.split(separator: ".").count == 3)
             }
             #expect(server.introspectionCount == 1)
-            #expect(await fixture.introspection.entryCount == 1)
+            #expect(fixture.introspection.entryCount == 1)
         }
     }
 
@@ -75,7 +75,7 @@ struct CachedIntrospectionTests {
             let token = randomToken()
             for _ in 0..<3 { _ = await fixture.introspection.introspect(token: token) }
             #expect(server.introspectionCount == 3)
-            #expect(await fixture.introspection.entryCount == 0)
+            #expect(fixture.introspection.entryCount == 0)
         }
     }
 
@@ -93,7 +93,7 @@ struct CachedIntrospectionTests {
                 #expect(outcome.name == expected)
             }
             #expect(server.introspectionCount == 4)
-            #expect(await fixture.introspection.entryCount == 1)
+            #expect(fixture.introspection.entryCount == 1)
             server.updateFaults { $0.errorResponse = nil }
             guard case .active = await fixture.introspection.introspect(token: token) else {
                 Issue.record("the token is not active once the server recovers")
@@ -126,7 +126,7 @@ struct CachedIntrospectionTests {
                 #expect(error.code == (fault == "downgrade" ? .downgrade : .verificationFailed))
                 #expect(error.verifierCode != nil)
             }
-            #expect(await fixture.introspection.entryCount == 1)
+            #expect(fixture.introspection.entryCount == 1)
         }
     }
 
@@ -169,7 +169,7 @@ struct CachedIntrospectionTests {
             #expect(rejected >= 100)  // the flood is over long before the first four calls end
             #expect(inactive + rejected == 200)
             #expect(server.introspectionCount == 1 + inactive)
-            #expect(await fixture.introspection.callsInFlightCount == 0)
+            #expect(fixture.introspection.callsInFlightCount == 0)
         }
     }
 
@@ -188,7 +188,7 @@ struct CachedIntrospectionTests {
             }
             #expect(error.code == .asUnreachable)
         }
-        #expect(await fixture.introspection.entryCount == 1)
+        #expect(fixture.introspection.entryCount == 1)
         guard case .active = await fixture.introspection.introspect(token: warm) else {
             Issue.record("the cached answer did not survive the outage")
             return
@@ -207,7 +207,7 @@ struct CachedIntrospectionTests {
             #expect(server.introspectionCount == 3)
             _ = await fixture.introspection.introspect(token: b)
             #expect(server.introspectionCount == 4)
-            #expect(await fixture.introspection.entryCount == 2)
+            #expect(fixture.introspection.entryCount == 2)
         }
     }
 
@@ -218,7 +218,7 @@ struct CachedIntrospectionTests {
             let token = fixture.token()
             for _ in 0..<3 { _ = await fixture.introspection.introspect(token: token) }
             #expect(server.introspectionCount == 3)
-            #expect(await fixture.introspection.entryCount == 0)
+            #expect(fixture.introspection.entryCount == 0)
         }
     }
 
