@@ -30,7 +30,7 @@ public enum BearerAuthorization: Sendable, Hashable, CustomStringConvertible, Cu
     /// Reads the values of every `Authorization` field of a request, in order (frameworks that do not use
     /// swift-http-types pass their header values here).
     public init(authorizationValues values: [String]) {
-        guard let value = values.first else {
+        guard var field = values.first else {
             self = .missing
             return
         }
@@ -38,10 +38,10 @@ public enum BearerAuthorization: Sendable, Hashable, CustomStringConvertible, Cu
             self = .malformed(Self.problem("the request has \(values.count) Authorization fields; exactly one is allowed"))
             return
         }
-        self = Self.parse(Array(value.utf8))
+        self = field.withUTF8 { Self.parse($0) }
     }
 
-    private static func parse(_ bytes: [UInt8]) -> BearerAuthorization {
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> BearerAuthorization {
         let isWhitespace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
         // Field values arrive without leading and trailing white space (RFC 9110 §5.5); be tolerant of a
         // framework that keeps it.
@@ -69,7 +69,9 @@ public enum BearerAuthorization: Sendable, Hashable, CustomStringConvertible, Cu
             return .malformed(problem("the bearer token is \(token.count) bytes long; at most \(maximumTokenLength) are accepted"))
         }
         var sawPadding = false
-        for (offset, byte) in token.enumerated() {
+        var offset = 0
+        for byte in token {
+            defer { offset += 1 }
             if byte == UInt8(ascii: "=") {
                 guard offset > 0 else { return .malformed(problem("the bearer token starts with \"=\" (RFC 6750 §2.1 b64token)")) }
                 sawPadding = true
@@ -78,7 +80,7 @@ public enum BearerAuthorization: Sendable, Hashable, CustomStringConvertible, Cu
                 return .malformed(problem("the bearer token has \(what) at offset \(offset) (RFC 6750 §2.1)"))
             }
         }
-        return .token(String(decoding: token, as: UTF8.self))
+        return .token(String(decoding: UnsafeBufferPointer(rebasing: token), as: UTF8.self))
     }
 
     private static func isB64TokenCharacter(_ byte: UInt8) -> Bool {

@@ -56,7 +56,7 @@ public final class CachedIntrospection: Sendable {
     /// lookup itself (Benchmarks/RESULTS-resource-server.md); no lock is held across an await.
     private struct State {
         var entries: LeastRecentlyUsed<CacheKey, Entry>
-        var pending: [CacheKey: Task<IntrospectionOutcome, Never>] = [:]
+        var pending: [CacheKey: Call] = [:]
         var callsInFlight = 0
     }
 
@@ -106,11 +106,18 @@ public final class CachedIntrospection: Sendable {
     /// How many calls to the authorization server are in flight.
     public var callsInFlightCount: Int { state.withLock { $0.callsInFlight } }
 
+    /// A call to the authorization server that requests for the same key wait for (a class, so that a
+    /// cache hit never touches the generic task type's metadata).
+    private final class Call: Sendable {
+        let task: Task<IntrospectionOutcome, Never>
+        init(_ task: Task<IntrospectionOutcome, Never>) { self.task = task }
+    }
+
     /// What a request does, decided under the lock.
     private enum Step {
         case hit(IntrospectionOutcome)
-        case join(Task<IntrospectionOutcome, Never>)
-        case call(Task<IntrospectionOutcome, Never>)
+        case join(Call)
+        case call(Call)
         case rejected
     }
 
@@ -129,12 +136,12 @@ public final class CachedIntrospection: Sendable {
             instruments.callsInFlight.increment()
             // The call cleans up after itself (under the lock it waits for), so that the bound and the
             // single flight hold whether or not the request that started it is still there.
-            let call = Task { [self] in
+            let call = Call(Task { [self] in
                 let outcome = await Self.call(
                     client: client, token: token, clock: clock, recorder: auditRecorder, logger: logger, instruments: instruments)
                 finish(key: key, outcome: outcome)
                 return outcome
-            }
+            })
             if enabled { state.pending[key] = call }
             return .call(call)
         }
@@ -145,10 +152,10 @@ public final class CachedIntrospection: Sendable {
         case .join(let call):
             instruments.misses.increment()
             instruments.coalesced.increment()
-            return await call.value
+            return await call.task.value
         case .call(let call):
             instruments.misses.increment()
-            return await call.value
+            return await call.task.value
         case .rejected:
             instruments.misses.increment()
             instruments.rejected.increment()
@@ -222,7 +229,9 @@ struct CacheKey: Hashable, Sendable {
     let a: UInt64, b: UInt64, c: UInt64, d: UInt64
 
     init?(scope: [UInt8], token: String) {
-        var input = scope
+        var input: [UInt8] = []
+        input.reserveCapacity(scope.count + token.utf8.count)
+        input.append(contentsOf: scope)
         input.append(contentsOf: token.utf8)
         guard let digest = SHA256Digest.hash(input) else { return nil }
         func word(_ offset: Int) -> UInt64 {

@@ -59,7 +59,17 @@ public struct IntrospectionIdentity: Sendable {
     public var tokenType: String? { introspection.tokenType }
 
     /// Whether `scope` lists `scope` (exact code points).
-    public func hasScope(_ scope: String) -> Bool { scopes.contains { $0.utf8.elementsEqual(scope.utf8) } }
+    public func hasScope(_ scope: String) -> Bool {
+        scopes.contains { Self.sameCodePoints($0, scope) }
+    }
+
+    /// Whether two strings have the same UTF-8 bytes (no Unicode normalisation, as the core compares
+    /// scopes), compared as contiguous buffers.
+    static func sameCodePoints(_ first: String, _ second: String) -> Bool {
+        guard first.utf8.count == second.utf8.count else { return false }
+        var (first, second) = (first, second)
+        return first.withUTF8 { a in second.withUTF8 { b in a.elementsEqual(b) } }
+    }
 
     /// Any other member of the introspection data (`cnf`, extension members, ...).
     public subscript(member: String) -> JSONValue? { introspection[member] }
