@@ -32,6 +32,7 @@ public struct JSONLinesAuditRecorder: IntrospectionAuditRecorder {
         self.logger = logger
     }
 
+    /// Appends one record; a failure to write is logged at error level and otherwise ignored.
     public func record(signedResponse: String, receivedAt: Date) async {
         let line = Self.line(id: UUID().uuidString.lowercased(), receivedAt: receivedAt, response: signedResponse)
         do {
