@@ -36,7 +36,7 @@ public struct JSONLinesAuditRecorder: IntrospectionAuditRecorder {
     public func record(signedResponse: String, receivedAt: Date) async {
         let line = Self.line(id: UUID().uuidString.lowercased(), receivedAt: receivedAt, response: signedResponse)
         do {
-            try AppendOnlyFile.append(line + "\n", to: path)
+            try await AppendOnlyFile.append(line + "\n", to: path)
         } catch {
             logger.error("could not append an audit record", metadata: ["path": "\(path)", "error": "\(error)"])
         }

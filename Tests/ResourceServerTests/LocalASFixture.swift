@@ -4,7 +4,13 @@ import IntrospectionResourceServer
 import IntrospectionTesting
 import Logging
 import Metrics
+import Testing
 import TokenIntrospectionClient
+
+/// The suites that run local authorization servers, one test at a time: they start servers, flood them
+/// and count calls, and run beside suites whose child processes need this process's in-process servers
+/// to answer within their timeouts (on two cores, all of them at once starved those servers).
+@Suite(.serialized) enum ResourceServerSuites {}
 
 /// The resource server's registration at every local authorization server.
 let resourceServerClient = LocalAuthorizationServer.Client(id: "rs-orders", secret: "s3cr%t &=+")
