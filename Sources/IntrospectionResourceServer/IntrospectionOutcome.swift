@@ -47,18 +47,22 @@ public enum IntrospectionOutcome: Sendable {
         self = Self.failure(error)
     }
 
-    /// The one place that reads the client error's class.
+    /// The one place that reads the client error's class. Comparisons rather than a `switch`, so that
+    /// it reads the same whether the class is an enum or an open code (json-surface turns `Kind` into
+    /// `Code`, with `kind` kept as an alias): a class this function does not know is an invalid answer.
     private static func failure(_ error: IntrospectionClientError) -> IntrospectionOutcome {
         let status = error.httpStatus
-        switch error.kind {
-        case .transport:
+        let kind = error.kind
+        if kind == .transport {
             return .unavailable(ResourceServerError(.asUnreachable, error.message))
-        case .httpStatus:
+        }
+        if kind == .httpStatus {
             if let status, status >= 500 || status == 429 {
                 return .unavailable(ResourceServerError(.asUnavailable, error.message, httpStatus: status))
             }
             return .invalidAnswer(ResourceServerError(.callRefused, error.message, httpStatus: status))
-        case .validation:
+        }
+        if kind == .validation {
             let code = error.validationError?.code
             if code == .jwksUnavailable {
                 return .unavailable(ResourceServerError(.keysUnavailable, error.message, httpStatus: status, verifierCode: code))
@@ -67,11 +71,12 @@ public enum IntrospectionOutcome: Sendable {
                 return .invalidAnswer(ResourceServerError(.downgrade, error.message, httpStatus: status, verifierCode: code))
             }
             return .invalidAnswer(ResourceServerError(.verificationFailed, error.message, httpStatus: status, verifierCode: code))
-        case .protocol:
-            return .invalidAnswer(ResourceServerError(.protocolViolation, error.message, httpStatus: status))
-        case .configuration:
+        }
+        if kind == .configuration {
             return .unavailable(ResourceServerError(.configuration, error.message, httpStatus: status))
         }
+        // `.protocol`, and any class added later.
+        return .invalidAnswer(ResourceServerError(.protocolViolation, error.message, httpStatus: status))
     }
 
     /// The compact JWT of a verified answer: the body without surrounding white space (as the client
