@@ -10,7 +10,14 @@ import PackageDescription
 //         └ IntrospectionAsyncHTTPClient   the default transport (async-http-client) and the
 //                                          initialisers that default to it
 //             └ TokenIntrospectionClient, IntrospectionConformance, IntrospectionTesting
-//                 └ introspection-jwt (the command-line tool)
+//                 ├ introspection-jwt (the command-line tool)
+//                 └ IntrospectionResourceServer   framework-agnostic: cached introspection, RFC 6750
+//                                                 header parsing, requirements, decisions, challenges,
+//                                                 audit recorder
+//                     ├ IntrospectionHummingbird  Hummingbird 2 + hummingbird-auth middleware
+//                     └ IntrospectionVapor        Vapor 4 middleware
+//
+// Each framework adapter is its own product: a Hummingbird user never compiles Vapor, and back.
 //
 // The core needs nothing but OpenSSL: no NIO, no async-http-client, no BoringSSL in its build graph
 // (`Scripts/check-offline-core.sh` builds a consumer of the core alone and checks).
@@ -24,7 +31,11 @@ let package = Package(
         .library(name: "TokenIntrospectionClient", targets: ["TokenIntrospectionClient"]),
         .library(name: "IntrospectionConformance", targets: ["IntrospectionConformance"]),
         .library(name: "IntrospectionTesting", targets: ["IntrospectionTesting"]),
+        .library(name: "IntrospectionResourceServer", targets: ["IntrospectionResourceServer"]),
+        .library(name: "IntrospectionHummingbird", targets: ["IntrospectionHummingbird"]),
+        .library(name: "IntrospectionVapor", targets: ["IntrospectionVapor"]),
         .executable(name: "introspection-jwt", targets: ["IntrospectionJWTCLI"]),
+        .executable(name: "example-resource-server", targets: ["ExampleResourceServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -33,6 +44,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // The framework adapters (IntrospectionHummingbird, IntrospectionVapor) and the example server.
+        // Hummingbird without its default traits (swift-configuration), as hummingbird-auth asks for it.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/vapor", from: "4.122.3"),
         // Documentation only: `swift package generate-documentation` (Scripts/check-docs.sh).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -94,11 +110,66 @@ let package = Package(
             dependencies: [
                 "IntrospectionJWT",
                 "COpenSSL",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
+        ),
+        // Framework-agnostic resource-server support: the cached introspection layer, the RFC 6750
+        // Authorization parser, per-route requirements and decisions, RFC 6750 §3 challenges and the
+        // audit recorder. The framework adapters below are thin layers over it.
+        .target(
+            name: "IntrospectionResourceServer",
+            dependencies: [
+                "IntrospectionJWT",
+                "IntrospectionRemoteKeys",
+                "TokenIntrospectionClient",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        .target(
+            name: "IntrospectionHummingbird",
+            dependencies: [
+                "IntrospectionJWT",
+                "IntrospectionResourceServer",
+                "TokenIntrospectionClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "IntrospectionVapor",
+            dependencies: [
+                "IntrospectionJWT",
+                "IntrospectionResourceServer",
+                "TokenIntrospectionClient",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The example resource server (Examples/ResourceServer): `swift run example-resource-server --demo`.
+        .executableTarget(
+            name: "ExampleResourceServer",
+            dependencies: [
+                "IntrospectionJWT",
+                "IntrospectionResourceServer",
+                "IntrospectionHummingbird",
+                "IntrospectionTesting",
+                "TokenIntrospectionClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Examples/ResourceServer"
         ),
         .executableTarget(
             name: "IntrospectionJWTCLI",
@@ -137,7 +208,16 @@ let package = Package(
         ),
         .testTarget(
             name: "IntrospectionJWTCLITests",
-            dependencies: ["IntrospectionJWTCLI", "IntrospectionJWT", "IntrospectionTesting"]
+            dependencies: [
+                "IntrospectionJWTCLI", "IntrospectionJWT", "IntrospectionTesting",
+                // The audit round trip through a resource server, and the example resource server's binary.
+                "ExampleResourceServer", "IntrospectionResourceServer", "IntrospectionHummingbird", "TokenIntrospectionClient",
+                "IntrospectionRemoteKeys", "IntrospectionAsyncHTTPClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
         ),
         .testTarget(
             name: "TokenIntrospectionTests",
@@ -148,6 +228,49 @@ let package = Package(
                 "IntrospectionAsyncHTTPClient",
                 "IntrospectionTesting",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .testTarget(
+            name: "ResourceServerTests",
+            dependencies: [
+                "IntrospectionResourceServer",
+                "TokenIntrospectionClient",
+                "IntrospectionJWT",
+                "IntrospectionRemoteKeys",
+                "IntrospectionAsyncHTTPClient",
+                "IntrospectionTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]
+        ),
+        .testTarget(
+            name: "HummingbirdAdapterTests",
+            dependencies: [
+                "IntrospectionHummingbird",
+                "IntrospectionResourceServer",
+                "TokenIntrospectionClient",
+                "IntrospectionJWT",
+                "IntrospectionTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "VaporAdapterTests",
+            dependencies: [
+                "IntrospectionVapor",
+                "IntrospectionResourceServer",
+                "TokenIntrospectionClient",
+                "IntrospectionJWT",
+                "IntrospectionTesting",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "VaporTesting", package: "vapor"),
             ]
         ),
     ]

@@ -14,6 +14,11 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
         .package(url: "https://github.com/apple/swift-crypto", "4.1.0"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Keys, tokens and key sets shared by the benchmarks and the CLI scaling run: generated with
@@ -43,6 +48,22 @@ let package = Package(
         .executableTarget(
             name: "DecryptionBenchmark",
             dependencies: [.product(name: "IntrospectionJWT", package: mainPackage)]
+        ),
+        // The server of resource-server-load.sh: one Hummingbird route without authentication, behind the
+        // introspection middleware with its cache, and with the cache disabled (a loopback AS in-process).
+        .executableTarget(
+            name: "ResourceServerLoad",
+            dependencies: [
+                .product(name: "IntrospectionHummingbird", package: mainPackage),
+                .product(name: "IntrospectionResourceServer", package: mainPackage),
+                .product(name: "IntrospectionTesting", package: mainPackage),
+                .product(name: "TokenIntrospectionClient", package: mainPackage),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         .executableTarget(
             name: "Verification",

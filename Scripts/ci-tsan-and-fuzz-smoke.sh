@@ -2,7 +2,8 @@
 # CI's hardening pass, called from .ci/run after the plain `swift test`:
 #   1. ThreadSanitizer on the suites that run concurrent code: one key set verified from many tasks
 #      (pooled OpenSSL verify contexts), the key archive, and the remote key source (actor cache, single
-#      flight, refresh ahead) with its in-process HTTP server;
+#      flight, refresh ahead) with its in-process HTTP server, and the resource-server cache (lock,
+#      single flight, the bound on concurrent calls) against the local authorization server;
 #   2. a fuzz smoke of about 80 s in all: each of the four libFuzzer targets (Fuzz/) for 20 s from the committed
 #      seed corpus, which replays every seed and committed crash case first (Scripts/fuzz.sh).
 # Exits non-zero on a test failure, a TSan report (TSan makes the test process fail) or a fuzz crash.
@@ -16,7 +17,7 @@ log=$(mktemp)
 set +e
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
     swift test --sanitize=thread --scratch-path .build-tsan \
-    --filter 'ConcurrencyTests|KeyArchiveTests|RemoteKeysTests' 2>&1 | tee "$log" | grep --line-buffered -vE '^◇ |^\[[0-9]+/[0-9]+\]'
+    --filter 'ConcurrencyTests|KeyArchiveTests|RemoteKeysTests|ResourceServerTests' 2>&1 | tee "$log" | grep --line-buffered -vE '^◇ |^\[[0-9]+/[0-9]+\]'
 status=${PIPESTATUS[0]}
 set -e
 if grep -q 'WARNING: ThreadSanitizer' "$log"; then

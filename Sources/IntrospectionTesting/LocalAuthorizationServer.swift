@@ -188,6 +188,13 @@ public final class LocalAuthorizationServer: StoppableServer {
         return JSONObject(members: members.map { JSONObject.Member(name: $0.key, value: $0.value) })
     }
 
+    /// Stores an access token with ``accessTokenClaims(subject:scope:clientID:username:audience:lifetime:)``
+    /// and returns it.
+    @discardableResult
+    public func issueAccessToken(scope: String = "read write", lifetime: Int = 3600) -> String {
+        issueToken(claims: accessTokenClaims(scope: scope, lifetime: lifetime))
+    }
+
     /// Stores `token` with `claims`.
     public func storeToken(_ token: String, claims: JSONObject, allowedClients: Set<String>? = nil) {
         state.withLockedValue { $0.tokens[token] = TokenRecord(claims: claims, allowedClients: allowedClients) }
@@ -246,6 +253,11 @@ public final class LocalAuthorizationServer: StoppableServer {
     public var requests: [TestHTTPServer.Request] { http.receivedRequests }
     /// How many requests went to `path` (without the query), e.g. ``jwksPath``.
     public func requestCount(path: String) -> Int { http.requestCount(path: path) }
+    /// The most introspection calls the server was handling at once (a delay from
+    /// ``Faults/introspectionDelay`` counts as handling).
+    public var peakConcurrentIntrospections: Int { http.peakConcurrentRequests(path: introspectionPath) }
+    /// How many introspection calls arrived.
+    public var introspectionCount: Int { http.requestCount(path: introspectionPath) }
     /// The path of the introspection endpoint.
     public var introspectionPath: String { issuerPath + "/introspect" }
     /// The path of the JWK Set.

@@ -103,6 +103,9 @@ public final class TestHTTPServer: StoppableServer {
         var connections: [any Channel] = []
         var task: Task<Void, Never>?
         var isShutDown = false
+        /// Requests being handled (from arrival to the end of the answer), and the most at once, by path.
+        var inFlight: [String: Int] = [:]
+        var peakInFlight: [String: Int] = [:]
     }
 
     private typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
@@ -167,6 +170,12 @@ public final class TestHTTPServer: StoppableServer {
         state.withLockedValue { $0.requests.filter { $0.pathWithoutQuery == path }.count }
     }
 
+    /// The most requests for `path` (compared without the query) that were being handled at once, from
+    /// arrival to the end of the answer.
+    public func peakConcurrentRequests(path: String) -> Int {
+        state.withLockedValue { $0.peakInFlight[path, default: 0] }
+    }
+
     /// Every request so far, in arrival order.
     public var receivedRequests: [Request] {
         state.withLockedValue { $0.requests }
@@ -228,7 +237,14 @@ public final class TestHTTPServer: StoppableServer {
                             headers: requestHead.headers.map { (name: $0.name, value: $0.value) },
                             body: body
                         )
-                        state.withLockedValue { $0.requests.append(request) }
+                        let path = request.pathWithoutQuery
+                        state.withLockedValue { state in
+                            state.requests.append(request)
+                            let current = state.inFlight[path, default: 0] + 1
+                            state.inFlight[path] = current
+                            state.peakInFlight[path] = max(state.peakInFlight[path, default: 0], current)
+                        }
+                        defer { state.withLockedValue { $0.inFlight[path, default: 1] -= 1 } }
                         let response = await handler(request)
                         if response.closesConnectionWithoutResponse { return }
                         if let delay = response.delay { try await Task.sleep(for: delay) }

@@ -99,7 +99,8 @@ actor ClientSetup {
             }
         }
         let keySource = RemoteJWKSKeySource(
-            url: jwksURI, configuration: options.keySourceConfiguration, transport: transport, clock: clock, logger: logger)
+            url: jwksURI, configuration: options.keySourceConfiguration, transport: transport, clock: clock, logger: logger,
+            archive: options.keyArchive)
         let policy = VerificationPolicy(
             issuer: issuer,
             audiences: options.effectiveAudiences,

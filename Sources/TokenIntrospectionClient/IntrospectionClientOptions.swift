@@ -46,6 +46,9 @@ public struct IntrospectionClientOptions: Sendable, CustomStringConvertible, Cus
     public var timeout: Duration
     /// Responses with larger bodies are refused.
     public var maximumResponseByteCount: Int
+    /// Where the default verifier's key source records every key it fetches (`FileKeyArchive`), so
+    /// that stored responses can be audited after the keys have rotated away; nil records nothing.
+    public var keyArchive: (any KeyArchive)?
 
     /// The default timeout: 10 seconds.
     public static let defaultTimeout: Duration = .seconds(10)
@@ -68,7 +71,8 @@ public struct IntrospectionClientOptions: Sendable, CustomStringConvertible, Cus
         maximumAge: Duration = VerificationPolicy.defaultMaximumAge,
         clockSkew: Duration = VerificationPolicy.defaultClockSkew,
         timeout: Duration = defaultTimeout,
-        maximumResponseByteCount: Int = defaultMaximumResponseByteCount
+        maximumResponseByteCount: Int = defaultMaximumResponseByteCount,
+        keyArchive: (any KeyArchive)? = nil
     ) {
         self.issuer = issuer
         self.endpoint = endpoint
@@ -85,6 +89,7 @@ public struct IntrospectionClientOptions: Sendable, CustomStringConvertible, Cus
         self.clockSkew = clockSkew
         self.timeout = timeout
         self.maximumResponseByteCount = maximumResponseByteCount
+        self.keyArchive = keyArchive
     }
 
     /// The audiences the default verifier accepts.

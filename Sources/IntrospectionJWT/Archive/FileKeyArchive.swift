@@ -33,7 +33,7 @@ public actor FileKeyArchive: KeyArchive {
             lines += Self.line(for: record) + "\n"
         }
         guard !lines.isEmpty else { return }
-        try ArchiveFileLock.withLock(path) { try Self.append(lines, to: path) }
+        try await AppendOnlyFile.append(lines, to: path)
     }
 
     public func keys() async throws -> [ArchivedKey] {
