@@ -46,6 +46,10 @@ public struct IntrospectionClientOptions: Sendable, CustomStringConvertible, Cus
     public var timeout: Duration
     /// Responses with larger bodies are refused.
     public var maximumResponseByteCount: Int
+    /// How the default verifier decrypts encrypted responses (RFC 9701 §5-6); nil: none is expected, and
+    /// an encrypted answer fails with `decryption_failed`. Once given, a signed-only answer is a downgrade
+    /// unless ``ResponseDecryptionOptions/requiresEncryption`` is turned off.
+    public var decryption: ResponseDecryptionOptions?
 
     /// The default timeout: 10 seconds.
     public static let defaultTimeout: Duration = .seconds(10)
@@ -68,7 +72,8 @@ public struct IntrospectionClientOptions: Sendable, CustomStringConvertible, Cus
         maximumAge: Duration = VerificationPolicy.defaultMaximumAge,
         clockSkew: Duration = VerificationPolicy.defaultClockSkew,
         timeout: Duration = defaultTimeout,
-        maximumResponseByteCount: Int = defaultMaximumResponseByteCount
+        maximumResponseByteCount: Int = defaultMaximumResponseByteCount,
+        decryption: ResponseDecryptionOptions? = nil
     ) {
         self.issuer = issuer
         self.endpoint = endpoint
@@ -85,6 +90,7 @@ public struct IntrospectionClientOptions: Sendable, CustomStringConvertible, Cus
         self.clockSkew = clockSkew
         self.timeout = timeout
         self.maximumResponseByteCount = maximumResponseByteCount
+        self.decryption = decryption
     }
 
     /// The audiences the default verifier accepts.
