@@ -48,6 +48,15 @@ struct ClientSecretKeyTests {
         #expect(fitting(.rsaOAEP256, .a256GCM) == [])
     }
 
+    @Test("dump of a key set shows no key bytes")
+    func dumpShowsNoKeyBytes() throws {
+        var text = ""
+        dump(try DecryptionKeySet(clientSecret: "abc"), to: &text)
+        #expect(text.contains("redacted"))
+        // The first key byte of each digest, as dump would print an element of a [UInt8].
+        for byte in [Self.sha256[0], Self.sha384[0], Self.sha512[0]] { #expect(!text.contains("- \(byte)\n")) }
+    }
+
     @Test("An empty client secret derives nothing: decryption_keys_unavailable")
     func emptySecret() {
         #expect(throws: IntrospectionJWTError.self) { try DecryptionKeySet(clientSecret: "") }
