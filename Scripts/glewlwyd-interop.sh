@@ -5,13 +5,22 @@
 # What it does (all traffic stays on 127.0.0.1):
 #   1. installs glewlwyd + curl/jq/sqlite3 (+ python3-cryptography) if missing;
 #   2. runs glewlwyd on a free loopback port with a throw-away SQLite database;
-#   3. configures an OIDC plugin (RS256 + ES256 keys) and two confidential
-#      clients (client_credentials), one per signing key (sign_kid);
+#   3. configures an OIDC plugin (RS256 + ES256 keys, encryption of outgoing
+#      tokens allowed), two confidential clients (client_credentials), one per
+#      signing key (sign_kid), and six that registered encrypted introspection
+#      responses (RSA-OAEP-256/A256GCM, RSA-OAEP/A128CBC-HS256,
+#      ECDH-ES+A256KW/A256GCM, ECDH-ES/A128GCM, A256KW/A256GCM and dir, the
+#      last two keyed by the client secret) with a user for password-grant
+#      tokens (glewlwyd encrypts only answers about user tokens);
 #   4. fetches tokens and RFC 9701 JWT introspection responses, the JWKS, the
 #      discovery document, the plain JSON response and the negative cases;
 #   5. prints a short summary of what glewlwyd sends;
 #   6. if $INTROSPECTION_JWT is an executable (our CLI), verifies the saved
-#      JWTs with it and fails unless it exits 0.
+#      JWTs with it and fails unless it exits 0, then runs introspect and
+#      conformance against the live server;
+#   7. with the CLI: each encrypted mode decrypts and verifies with introspect,
+#      and conformance with the decryption keys flags the plain JWS glewlwyd
+#      sends to an encrypting client for a client-credentials token and for dir.
 #
 # Usage:
 #   Scripts/glewlwyd-interop.sh
@@ -34,6 +43,8 @@
 #   negative/*.{status,headers,body}         negative and edge calls
 #   expected.env                             ISSUER=, AUDIENCE=, ... for tests
 #   summary.json                             machine-readable version of the summary
+#   encrypted/                               the RS's keys (rs-*.private.jwks: throw-away decryption
+#                                            keys), the encrypting clients' tokens, answers, CLI output
 set -euo pipefail
 
 SCRIPT_NAME=$(basename "$0")
@@ -234,9 +245,10 @@ ek = {"kty": "EC", "kid": "ec-1", "alg": "ES256", "use": "sig", "crv": "P-256",
 print(json.dumps({"keys": [rk, ek]}))
 EOF
 
-# The stock client module drops unknown properties: declare sign_kid first.
+# The stock client module drops unknown properties: declare sign_kid and encrypt_introspection first.
 api GET /mod/client/database
-jq -c '.parameters["data-format"].sign_kid = {"multiple": false, "read": true, "write": true}' \
+jq -c '.parameters["data-format"].sign_kid = {"multiple": false, "read": true, "write": true}
+       | .parameters["data-format"].encrypt_introspection = {"multiple": false, "read": true, "write": true}' \
   "$WORK/api.body" > "$WORK/client-module.json"
 api PUT /mod/client/database "$(cat "$WORK/client-module.json")"
 api PUT /mod/client/database/reset
@@ -251,7 +263,11 @@ PLUGIN=$(jq -cn --arg iss "$ISSUER" --rawfile jwks "$WORK/private-jwks.json" '{
     "auth-type-password-enabled": false, "auth-type-refresh-enabled": false,
     "auth-type-device-enabled": false, "auth-type-ciba-enabled": false,
     "introspection-revocation-allowed": true, "introspection-revocation-allow-target-client": true,
-    "client-sign_kid-parameter": "sign_kid"
+    "client-sign_kid-parameter": "sign_kid",
+    "auth-type-password-enabled": true,
+    "encrypt-out-token-allow": true, "client-pubkey-parameter": "pubkey", "client-jwks-parameter": "jwks",
+    "client-alg-parameter": "alg", "client-enc-parameter": "enc", "client-alg_kid-parameter": "alg_kid",
+    "client-encrypt_introspection-parameter": "encrypt_introspection"
   }}')
 api POST /mod/plugin/ "$PLUGIN"
 
@@ -265,6 +281,64 @@ for k in rs256 es256; do
     sign_kid: $kid}')"
   api GET "/client/$k-client"
   [ "$(jq -r .sign_kid "$WORK/api.body")" = "${KID[$k]}" ] || die "client $k-client lost its sign_kid"
+done
+
+
+# Encrypted responses (RFC 9701 §5-6). glewlwyd takes the client's public key as PEM ("pubkey") and puts
+# base64url(SHA-256(DER of the public key)) in the JWE "kid" (docs/interop.md, E5): the RS's private JWKs
+# get that kid, so that our verifier, which uses only the key a JWE "kid" names, finds them.
+ENC="$OUT/encrypted"
+mkdir -p "$ENC"
+rm -f "$ENC"/*
+"$PY" - "$ENC" <<'PYTHON'
+import base64, hashlib, json, sys
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+out = sys.argv[1]
+def b64(data): return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+def num(i, n=None): return b64(i.to_bytes(n or (i.bit_length() + 7) // 8, "big"))
+def write(name, key, jwk):
+    public = key.public_key()
+    der = public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    jwk = dict(kid=b64(hashlib.sha256(der).digest()), use="enc", **jwk)
+    with open(f"{out}/{name}.public.pem", "wb") as f:
+        f.write(public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    with open(f"{out}/{name}.private.jwks", "w") as f:
+        json.dump({"keys": [jwk]}, f)
+r = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+p = r.private_numbers()
+write("rs-rsa", r, dict(kty="RSA", n=num(p.public_numbers.n), e=num(p.public_numbers.e), d=num(p.d), p=num(p.p),
+                        q=num(p.q), dp=num(p.dmp1), dq=num(p.dmq1), qi=num(p.iqmp)))
+e = ec.generate_private_key(ec.SECP256R1())
+n = e.private_numbers()
+write("rs-ec", e, dict(kty="EC", crv="P-256", x=num(n.public_numbers.x, 32), y=num(n.public_numbers.y, 32),
+                       d=num(n.private_value, 32)))
+PYTHON
+# A resource owner: glewlwyd encrypts only answers about tokens issued to a user (E1).
+RO_PASSWORD="ro-password-$RANDOM$RANDOM"
+api POST /user/ "$(jq -cn --arg pw "$RO_PASSWORD" '{username: "alice", name: "Alice", password: $pw, scope: ["rs"], enabled: true}')"
+# client id, alg, enc, key: a PEM of $ENC, or "secret" (OpenID Connect Core §10.2: from the client secret)
+ENCRYPTED_CLIENTS=(
+  "jwe-rsa-oaep-256 RSA-OAEP-256 A256GCM rs-rsa"
+  "jwe-rsa-oaep RSA-OAEP A128CBC-HS256 rs-rsa"
+  "jwe-ecdh-es-a256kw ECDH-ES+A256KW A256GCM rs-ec"
+  "jwe-ecdh-es ECDH-ES A128GCM rs-ec"
+  "jwe-a256kw A256KW A256GCM secret"
+  "jwe-dir dir A128CBC-HS256 secret"
+)
+for entry in "${ENCRYPTED_CLIENTS[@]}"; do
+  read -r id alg enc key <<<"$entry"
+  body=$(jq -cn --arg id "$id" --arg alg "$alg" --arg enc "$enc" '{
+    client_id: $id, name: $id, description: "interop, encrypted answers", enabled: true, confidential: true,
+    password: "secret-\($id)", scope: ["rs"], redirect_uri: [],
+    authorization_type: ["client_credentials", "password"], token_endpoint_auth_method: ["client_secret_basic"],
+    encrypt_introspection: "true", alg: $alg, enc: $enc}')
+  # ECDH-ES+A256KW around an ES256 inner JWS, as the notes on glewlwyd's encrypted mode tried it.
+  if [ "$id" = jwe-ecdh-es-a256kw ]; then body=$(jq -c '.sign_kid = "ec-1"' <<<"$body"); fi
+  # glewlwyd keeps the password hashed: the key of A*KW and dir comes from the property client_secret.
+  if [ "$key" = secret ]; then body=$(jq -c '.client_secret = .password' <<<"$body"); fi
+  if [ "$key" != secret ]; then body=$(jq -c --rawfile pem "$ENC/$key.public.pem" '.pubkey = $pem' <<<"$body"); fi
+  api POST /client/ "$body"
 done
 
 # --------------------------------------------------------------------------
@@ -504,4 +578,91 @@ else
   for expected in $GLEWLWYD_EXPECTED_FAILURES; do
     case " $failed " in *" $expected "*) ;; *) die "conformance did not flag $expected (a known glewlwyd deviation)";; esac
   done
+  # ------------------------------------------------------------------------
+  # 7. Encrypted answers (RFC 9701 §5-6) through the CLI, glewlwyd still running.
+  # ------------------------------------------------------------------------
+  # Each encrypting client gets a user's token (password grant: glewlwyd encrypts nothing about a
+  # client-credentials token, E1); its raw answer is kept, and introspect decrypts and verifies it live.
+  user_token() {
+    curl -fsS -u "$1:secret-$1" -d grant_type=password -d username=alice --data-urlencode "password=$RO_PASSWORD" \
+      -d scope=rs "$ISSUER/token" | jq -j .access_token
+  }
+  for entry in "${ENCRYPTED_CLIENTS[@]}"; do
+    read -r id alg enc key <<<"$entry"
+    user_token "$id" > "$ENC/access-token-$id.txt"
+    [ -s "$ENC/access-token-$id.txt" ] && [ "$(cat "$ENC/access-token-$id.txt")" != null ] || die "no user token for $id"
+    curl -fsS -o "$ENC/response-$id.jwt" -u "$id:secret-$id" -H "Accept: $JWT_ACCEPT" \
+      --data-urlencode "token@$ENC/access-token-$id.txt" "$ISSUER/introspect" || die "JWT introspection for $id failed"
+    if [ "$key" = secret ]; then keys=(--decrypt-with-client-secret); else keys=(--decryption-keys "$ENC/$key.private.jwks"); fi
+    set +e
+    INTROSPECTION_CLIENT_SECRET="secret-$id" "$INTROSPECTION_JWT" introspect --issuer "$JWT_ISS" --client-id "$id" \
+      --audience "$AUDIENCE" --output json --require-encryption "${keys[@]}" -- "$(cat "$ENC/access-token-$id.txt")" \
+      > "$ENC/cli-introspect-$id.out" 2> "$ENC/cli-introspect-$id.err"
+    rc=$?
+    set -e
+    cat "$ENC/cli-introspect-$id.err" >> "$ENC/cli-introspect-$id.out"
+    grep -q "secret-$id" "$ENC/cli-introspect-$id.out" && die "introspect printed the client secret"
+    parts=$(awk -F. '{ print NF }' "$ENC/response-$id.jwt")
+    if [ "$alg" = dir ]; then
+      # E2: dir is advertised and registered, and answered with a plain JWS.
+      [ "$rc" -eq 1 ] && head -n 1 "$ENC/cli-introspect-$id.out" | jq -e '.code == "encryption_required"' >/dev/null \
+        || { sed 's/^/    /' "$ENC/cli-introspect-$id.out"; die "introspect ($id) exited $rc (want 1, encryption_required: glewlwyd answers dir signed only)"; }
+      echo "  CLI: introspect $id ($alg/$enc registered): exit 1, encryption_required: glewlwyd answered with a $parts-part JWS"
+    else
+      [ "$rc" -eq 0 ] && jq -e --arg alg "$alg" --arg enc "$enc" \
+        '.verified == true and .active == true and .encryption.alg == $alg and .encryption.enc == $enc' \
+        <(head -n 1 "$ENC/cli-introspect-$id.out") >/dev/null \
+        || { sed 's/^/    /' "$ENC/cli-introspect-$id.out"; die "introspect ($id, $alg/$enc) exited $rc (want 0, decrypted and verified)"; }
+      echo "  CLI: introspect OK (exit 0) for $id: $alg/$enc decrypted ($([ "$key" = secret ] && echo "key from the client secret" || echo "kid $(head -n 1 "$ENC/cli-introspect-$id.out" | jq -r .encryption.kid)")), inner $(head -n 1 "$ENC/cli-introspect-$id.out" | jq -r .header.alg) JWS verified"
+    fi
+  done
+
+  # The saved answers encrypted to the RS's public keys, re-verified offline (as an audit would).
+  set +e
+  "$INTROSPECTION_JWT" verify --jwks "$OUT/jwks.json" --issuer "$JWT_ISS" --audience "$AUDIENCE" --require-encryption \
+    --decryption-keys "$ENC/rs-rsa.private.jwks" --decryption-keys "$ENC/rs-ec.private.jwks" --output json \
+    "$ENC"/response-jwe-rsa-oaep-256.jwt "$ENC"/response-jwe-rsa-oaep.jwt "$ENC"/response-jwe-ecdh-es-a256kw.jwt \
+    "$ENC"/response-jwe-ecdh-es.jwt > "$ENC/cli-verify.out" 2>&1
+  rc=$?
+  set -e
+  [ "$rc" -eq 0 ] || { sed 's/^/    /' "$ENC/cli-verify.out"; die "verify --decryption-keys of the saved encrypted answers exited $rc (want 0)"; }
+  echo "  CLI: verify --decryption-keys --require-encryption OK (exit 0) for the 4 saved answers encrypted to the RS's keys"
+
+  # conformance with the decryption keys: checks that pass on a real encrypted answer, and the two ways
+  # glewlwyd sends a plain JWS to a client that registered encryption (jwe.encrypted, RFC 9701 §5-6).
+  conformance_encrypted() { # NAME CLIENT TOKEN KEY-OPTIONS... -> $ENC/cli-conformance-NAME.{json,txt}; sets $failed
+    local name=$1 id=$2 token=$3; shift 3
+    set +e
+    INTROSPECTION_CLIENT_SECRET="secret-$id" "$INTROSPECTION_JWT" conformance --issuer "$JWT_ISS" --client-id "$id" \
+      --active-token "$token" --output json "$@" > "$ENC/cli-conformance-$name.json" 2> "$ENC/cli-conformance-$name.err"
+    rc=$?
+    INTROSPECTION_CLIENT_SECRET="secret-$id" "$INTROSPECTION_JWT" conformance --issuer "$JWT_ISS" --client-id "$id" \
+      --active-token "$token" "$@" > "$ENC/cli-conformance-$name.txt" 2>&1
+    set -e
+    [ "$rc" -eq 1 ] || { cat "$ENC/cli-conformance-$name.err" >&2; die "conformance ($name) exited $rc (want 1)"; }
+    failed=$(jq -r '[.checks[] | select(.outcome == "fail") | .id] | join(" ")' "$ENC/cli-conformance-$name.json")
+    passed=$(jq -r '[.checks[] | select(.outcome == "pass") | .id] | join(" ")' "$ENC/cli-conformance-$name.json")
+  }
+  require_outcome() { # WORD LIST CHECK... : each CHECK is in LIST
+    local what=$1 list=$2; shift 2
+    for check in "$@"; do
+      case " $list " in *" $check "*) ;; *) die "conformance ($what) did not report $check as expected";; esac
+    done
+  }
+  conformance_encrypted rsa-oaep-256 jwe-rsa-oaep-256 "$(cat "$ENC/access-token-jwe-rsa-oaep-256.txt")" \
+    --decryption-keys "$ENC/rs-rsa.private.jwks"
+  sed 's/^/    /' "$ENC/cli-conformance-rsa-oaep-256.txt"
+  require_outcome "encrypted answer, passing" "$passed" jwe.encrypted jwe.cty jwe.alg jwe.enc jwe.decrypts jwt.compact jwt.signature
+  require_outcome "encrypted answer, failing" "$failed" metadata.no_rsa1_5
+  echo "  CLI: conformance of jwe-rsa-oaep-256 with --decryption-keys: exit 1; jwe.* pass; failing: $failed"
+
+  cc_token=$(curl -fsS -u "jwe-rsa-oaep-256:secret-jwe-rsa-oaep-256" -d grant_type=client_credentials -d scope=rs \
+    "$ISSUER/token" | jq -j .access_token)
+  conformance_encrypted client-credentials jwe-rsa-oaep-256 "$cc_token" --decryption-keys "$ENC/rs-rsa.private.jwks"
+  require_outcome "client-credentials token (E1)" "$failed" jwe.encrypted
+  echo "  CLI: conformance of jwe-rsa-oaep-256, client-credentials token: exit 1; jwe.encrypted fails (a plain JWS, E1)"
+
+  conformance_encrypted dir jwe-dir "$(cat "$ENC/access-token-jwe-dir.txt")" --decrypt-with-client-secret
+  require_outcome "dir (E2)" "$failed" jwe.encrypted
+  echo "  CLI: conformance of jwe-dir with --decrypt-with-client-secret: exit 1; jwe.encrypted fails (a plain JWS, E2)"
 fi

@@ -9,6 +9,8 @@ public import IntrospectionRemoteKeys
 ///
 /// It discovers the metadata, fetches the JWK Set, then sends: a JWT request for the active token, one
 /// for an inactive token, a plain JSON request, an unauthenticated request and one with a wrong secret.
+/// Given the resource server's decryption keys (``Configuration/decryptionKeys``), it expects the JWT
+/// answers encrypted, decrypts them and checks the signed JWT inside.
 /// Each finding is a ``ConformanceCheck`` of ``ConformanceChecks/all``; a check whose input is missing
 /// because an earlier check failed is skipped with a reason, never guessed.
 ///
@@ -37,6 +39,15 @@ public struct ConformanceChecker: Sendable {
         public var timeout: Duration
         /// How far the response's `iat` may be from the local clock.
         public var issuedAtTolerance: Duration
+        /// The resource server's decryption keys. When set (even to an empty set), the resource server
+        /// registered encryption (RFC 9701 §6): the `jwe.*` checks expect encrypted answers and decrypt
+        /// them, and the `jwt.*` checks run on the signed JWT inside. When nil they are skipped, and an
+        /// encrypted answer fails `jwt.compact`.
+        public var decryptionKeys: DecryptionKeySet?
+        /// The JWE `alg` values the resource server accepts (`jwe.decrypts`); every supported one by default.
+        public var allowedKeyManagementAlgorithms: Set<KeyManagementAlgorithm>
+        /// The JWE `enc` values the resource server accepts (`jwe.decrypts`); every supported one by default.
+        public var allowedContentEncryptionAlgorithms: Set<ContentEncryptionAlgorithm>
 
         /// Makes a configuration.
         public init(
@@ -47,7 +58,10 @@ public struct ConformanceChecker: Sendable {
             inactiveToken: String? = nil,
             audience: String? = nil,
             timeout: Duration = .seconds(10),
-            issuedAtTolerance: Duration = .seconds(60)
+            issuedAtTolerance: Duration = .seconds(60),
+            decryptionKeys: DecryptionKeySet? = nil,
+            allowedKeyManagementAlgorithms: Set<KeyManagementAlgorithm> = KeyManagementAlgorithm.allSupported,
+            allowedContentEncryptionAlgorithms: Set<ContentEncryptionAlgorithm> = ContentEncryptionAlgorithm.allSupported
         ) {
             self.issuer = issuer
             self.clientID = clientID
@@ -57,6 +71,9 @@ public struct ConformanceChecker: Sendable {
             self.audience = audience
             self.timeout = timeout
             self.issuedAtTolerance = issuedAtTolerance
+            self.decryptionKeys = decryptionKeys
+            self.allowedKeyManagementAlgorithms = allowedKeyManagementAlgorithms
+            self.allowedContentEncryptionAlgorithms = allowedContentEncryptionAlgorithms
         }
     }
 
@@ -150,6 +167,7 @@ final class ConformanceRun {
         let endpoint = checkIntrospectionEndpoint(metadata)
         let jwksURI = checkJWKSURI(metadata)
         let algorithms = checkSigningAlgorithms(metadata)
+        let encryptionAlgorithms = checkEncryptionAlgorithms(metadata)
         var keys: JWKSet? = nil
         if let jwksURI {
             keys = await checkJWKS(jwksURI)
@@ -160,7 +178,7 @@ final class ConformanceRun {
             skipRest(ConformanceChecks.all, "no usable introspection_endpoint (metadata.introspection_endpoint)")
             return
         }
-        await checkActiveJWT(endpoint: endpoint, keys: keys, advertisedAlgorithms: algorithms)
+        await checkActiveJWT(endpoint: endpoint, keys: keys, advertisedAlgorithms: algorithms, advertisedEncryption: encryptionAlgorithms)
         await checkInactive(endpoint: endpoint, keys: keys)
         await checkPlainJSON(endpoint: endpoint)
         await checkAuthentication(endpoint: endpoint)

@@ -37,6 +37,12 @@ public enum ConformanceChecks {
     public static let metadataSigningAlgorithms = ConformanceCheckDefinition(
         "metadata.introspection_signing_alg_values_supported", "signing algorithms advertised", "RFC 9701 §7", .should)
 
+    /// `introspection_encryption_alg_values_supported`, when published, does not list `RSA1_5`: RSAES-PKCS1-v1_5
+    /// key transport is open to padding-oracle attacks, and RFC 8725 §3.2 says to avoid it (a resource
+    /// server that registers it invites them). Passes when the member is absent.
+    public static let metadataNoRSA15 = ConformanceCheckDefinition(
+        "metadata.no_rsa1_5", "RSA1_5 not advertised for encrypted responses", "RFC 8725 §3.2; RFC 9701 §7", .shouldNot)
+
     /// The `jwks_uri` answers 200 with a JWK Set holding at least one usable signature key.
     public static let jwksDocument = ConformanceCheckDefinition(
         "jwks.document", "JWK Set retrievable with a signing key", "RFC 8414 §2; RFC 7517 §5", .must)
@@ -59,9 +65,39 @@ public enum ConformanceChecks {
     public static let jwtContentType = ConformanceCheckDefinition(
         "jwt.content_type", "Content-Type application/token-introspection+jwt", "RFC 9701 §5", .must)
 
+    /// The checker was given decryption keys, so the resource server registered encryption: the answer
+    /// is a compact JWE (five parts, RFC 7516 §7.1). A plain JWS fails (RFC 9701 §6: a client that
+    /// registered `introspection_encrypted_response_alg` gets encrypted answers; §5: signed, then
+    /// encrypted); the `jwt.*` checks then run on that JWS. Skipped without decryption keys.
+    public static let jweEncrypted = ConformanceCheckDefinition(
+        "jwe.encrypted", "answer encrypted for a client that registered encryption", "RFC 9701 §5, §6", .must)
+
+    /// The JWE header's `cty` is `JWT` (any ASCII letter case, `application/` prefix tolerated): the
+    /// content is a nested JWT (RFC 7519 §5.2 requires the member then; RFC 9701 §5).
+    public static let jweContentType = ConformanceCheckDefinition(
+        "jwe.cty", "cty is JWT", "RFC 9701 §5; RFC 7519 §5.2", .must)
+
+    /// The JWE `alg` is a string and one of `introspection_encryption_alg_values_supported`. Skipped when
+    /// the metadata does not publish the list.
+    public static let jweAlgorithm = ConformanceCheckDefinition(
+        "jwe.alg", "alg is one of the advertised encryption algorithms", "RFC 9701 §7; RFC 7516 §4.1.1", .must)
+
+    /// The JWE `enc` is a string and one of `introspection_encryption_enc_values_supported`. Skipped when
+    /// the metadata does not publish the list.
+    public static let jweContentEncryption = ConformanceCheckDefinition(
+        "jwe.enc", "enc is one of the advertised content encryptions", "RFC 9701 §7; RFC 7516 §4.1.2", .must)
+
+    /// The answer decrypts with the resource server's keys, by the verifier's rules: `alg` and `enc`
+    /// supported and allowed (never `RSA1_5` or `PBES2-*`), no `zip`, a fitting key, and the content
+    /// encryption key, IV and tag all right. The `jwt.*` checks from `jwt.compact` on then run on the
+    /// decrypted content.
+    public static let jweDecrypts = ConformanceCheckDefinition(
+        "jwe.decrypts", "answer decrypts with the resource server's keys", "RFC 9701 §5; RFC 7516 §5.2", .must)
+
     /// The body is a compact JWS: three base64url parts without padding, the header and payload UTF-8
-    /// JSON objects with unique member names (RFC 7515 §7.1, RFC 7519 §7.2). Five parts (a JWE) fail:
-    /// this checker does not decrypt.
+    /// JSON objects with unique member names (RFC 7515 §7.1, RFC 7519 §7.2). For an encrypted answer it is
+    /// the decrypted content, which must be the signed JWT (a nested JWE fails). Without decryption keys
+    /// an encrypted answer fails here.
     public static let jwtCompact = ConformanceCheckDefinition(
         "jwt.compact", "body is a compact JWS", "RFC 7515 §7.1; RFC 7519 §7.2", .must)
 
@@ -160,8 +196,11 @@ public enum ConformanceChecks {
     /// Every check, in report order.
     public static let all: [ConformanceCheckDefinition] = [
         metadataLocation, metadataIssuer, metadataIntrospectionEndpoint, metadataJWKSURI, metadataSigningAlgorithms,
+        metadataNoRSA15,
         jwksDocument,
-        jwtStatus, jwtNotDowngraded, jwtContentType, jwtCompact, jwtType, jwtAlgorithm, jwtKeyID, jwtSignature,
+        jwtStatus, jwtNotDowngraded, jwtContentType,
+        jweEncrypted, jweContentType, jweAlgorithm, jweContentEncryption, jweDecrypts,
+        jwtCompact, jwtType, jwtAlgorithm, jwtKeyID, jwtSignature,
         jwtIssuer, jwtAudience, jwtIssuedAt, jwtTokenIntrospection, jwtNoTopLevelSubject, jwtNoTopLevelExpiration,
         inactiveStatus, inactiveSignature, inactiveExactlyFalse,
         jsonResponse,

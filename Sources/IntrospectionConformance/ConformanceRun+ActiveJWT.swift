@@ -3,17 +3,19 @@ import IntrospectionJWT
 import IntrospectionRemoteKeys
 
 extension ConformanceRun {
-    /// The `jwt.*` checks, in report order.
+    /// The `jwt.*` checks with the `jwe.*` ones among them, in report order.
     static let jwtChecks: [ConformanceCheckDefinition] = [
         ConformanceChecks.jwtStatus, ConformanceChecks.jwtNotDowngraded, ConformanceChecks.jwtContentType,
+    ] + jweChecks + [
         ConformanceChecks.jwtCompact, ConformanceChecks.jwtType, ConformanceChecks.jwtAlgorithm,
         ConformanceChecks.jwtKeyID, ConformanceChecks.jwtSignature, ConformanceChecks.jwtIssuer,
         ConformanceChecks.jwtAudience, ConformanceChecks.jwtIssuedAt, ConformanceChecks.jwtTokenIntrospection,
         ConformanceChecks.jwtNoTopLevelSubject, ConformanceChecks.jwtNoTopLevelExpiration,
     ]
 
-    /// The JWT request for the active token and every `jwt.*` check on its answer.
-    func checkActiveJWT(endpoint: String, keys: JWKSet?, advertisedAlgorithms: [String]?) async {
+    /// The JWT request for the active token and every `jwt.*` check on its answer (with the `jwe.*` checks
+    /// first when the resource server registered encryption).
+    func checkActiveJWT(endpoint: String, keys: JWKSet?, advertisedAlgorithms: [String]?, advertisedEncryption: AdvertisedEncryption) async {
         let request = ConformanceRequests.introspection(
             endpoint: endpoint, token: configuration.activeToken, accept: ConformanceRequests.jwtMediaType,
             authorization: basicAuthorization)
@@ -47,15 +49,37 @@ extension ConformanceRun {
             fail(ConformanceChecks.jwtContentType, mediaType.map { "Content-Type is \(quoted($0))" } ?? "no Content-Type")
         }
 
+        let body = String(decoding: answer.body, as: UTF8.self)
+        var content = SignedContent.plain(body)
+        if let decryptionKeys = configuration.decryptionKeys {
+            content = checkEncryption(body, keys: decryptionKeys, advertised: advertisedEncryption)
+        } else {
+            skipRest(Self.jweChecks, "no decryption keys: the resource server did not register encryption")
+        }
         let response: ResponseRules
-        do {
-            response = try ResponseRules(String(decoding: answer.body, as: UTF8.self))
+        do throws(IntrospectionJWTError) {
+            switch content {
+            case .plain(let token):
+                if EncryptedResponseRules.isEncrypted(token) {
+                    throw IntrospectionJWTError(.malformed, "the answer is encrypted (a compact JWE, 5 parts); give the resource server's decryption keys to check it")
+                }
+                response = try ResponseRules(token)
+            case .decrypted(let plaintext):
+                response = try ResponseRules(decryptedContent: plaintext)
+            case .none(let reason):
+                skipRest(Self.jwtChecks, reason)
+                return
+            }
         } catch {
             fail(ConformanceChecks.jwtCompact, error.message)
             skipRest(Self.jwtChecks, "the body is not a compact JWS (jwt.compact)")
             return
         }
-        pass(ConformanceChecks.jwtCompact, "3 parts, header and payload JSON objects")
+        if case .decrypted = content {
+            pass(ConformanceChecks.jwtCompact, "the decrypted content is a JWS: 3 parts, header and payload JSON objects")
+        } else {
+            pass(ConformanceChecks.jwtCompact, "3 parts, header and payload JSON objects")
+        }
 
         // Each rule is the verifier's own (ResponseRules); here every outcome is recorded.
         record(ConformanceChecks.jwtType, Self.outcome { () throws(IntrospectionJWTError) in "\"typ\" is \(quoted(try response.checkType()))" })
@@ -98,18 +122,11 @@ extension ConformanceRun {
     /// `jwt.alg`: present, a string, not `none`, and among the advertised algorithms (which may include
     /// ones this package does not implement: advertising them is not a fault).
     func checkAlgorithm(_ header: JSONObject, advertised: [String]?) {
-        let check = ConformanceChecks.jwtAlgorithm
-        guard let value = header["alg"] else { return fail(check, "the header has no \"alg\"") }
-        guard let name = value.stringValue else { return fail(check, "\"alg\" is a \(value.typeName), not a string") }
-        guard name != "none" else { return fail(check, "\"alg\" is \"none\": the response is unsigned") }
-        guard let advertised else {
-            return skip(check, "\"alg\" is \(quoted(name)); no advertised list to compare with (metadata.introspection_signing_alg_values_supported)")
+        guard header["alg"] != .string("none") else {
+            return fail(ConformanceChecks.jwtAlgorithm, "\"alg\" is \"none\": the response is unsigned")
         }
-        if advertised.contains(where: { $0.utf8.elementsEqual(name.utf8) }) {
-            pass(check, "\(quoted(name)) is advertised")
-        } else {
-            fail(check, "\(quoted(name)) is not among the advertised \(advertised.joined(separator: ", "))")
-        }
+        checkAdvertised(header, member: "alg", in: "header", advertised: advertised, check: ConformanceChecks.jwtAlgorithm,
+            list: "metadata.introspection_signing_alg_values_supported")
     }
 
     /// The audiences `aud` may contain: the client id and the configured audience.

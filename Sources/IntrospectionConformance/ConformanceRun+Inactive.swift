@@ -8,7 +8,9 @@ extension ConformanceRun {
         ConformanceChecks.inactiveStatus, ConformanceChecks.inactiveSignature, ConformanceChecks.inactiveExactlyFalse,
     ]
 
-    /// The JWT request for an inactive token (the configured one, else a random string).
+    /// The JWT request for an inactive token (the configured one, else a random string). An encrypted
+    /// answer is decrypted as the verifier would (its encryption is judged on the active answer, by the
+    /// `jwe.*` checks).
     ///
     /// It runs only when the active answer passed the checks it would repeat (status, no downgrade,
     /// structure, key, signature): a server that fails those fails them for every answer, and the
@@ -37,13 +39,15 @@ extension ConformanceRun {
             return skipRest(Self.inactiveChecks, "no 200 answer (inactive.status)")
         }
         let answer: ResponseRules
+        let body = String(decoding: response.body, as: UTF8.self)
         do {
-            answer = try ResponseRules(String(decoding: response.body, as: UTF8.self))
+            answer = try signedRules(of: body)
         } catch {
-            fail(ConformanceChecks.inactiveStatus, "status 200, but the body is not a compact JWS: \(error.message)")
+            fail(ConformanceChecks.inactiveStatus, "status 200, but the body is not a compact JWS (or a JWE around one): \(error.message)")
             return skipRest(Self.inactiveChecks, "no JWT (inactive.status)")
         }
-        pass(ConformanceChecks.inactiveStatus, "status 200 with a compact JWS")
+        let encrypted = EncryptedResponseRules.isEncrypted(body)
+        pass(ConformanceChecks.inactiveStatus, encrypted ? "status 200 with a compact JWE around a JWS" : "status 200 with a compact JWS")
 
         checkSignature(answer, keys: keys, check: ConformanceChecks.inactiveSignature)
         guard passed(ConformanceChecks.inactiveSignature) else {

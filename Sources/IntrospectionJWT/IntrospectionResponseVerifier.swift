@@ -116,21 +116,24 @@ public struct IntrospectionResponseVerifier: Sendable {
             understoodCriticalParameters: policy.understoodCriticalHeaderParameters
         )
         let decrypted = try JWEDecryptor.decrypt(jwe, header: header, keys: decryptionKeys)
-        let plaintext = decrypted.plaintext
+        var parsed = try parseSigned(try CompactJWS.parse(try Self.nestedJWS(decrypted.plaintext)))
+        parsed.encryption = ResponseEncryption(header, decryptedWith: decrypted.key)
+        return parsed
+    }
+
+    /// The signed JWT an encrypted response holds (RFC 7519 §5.2, RFC 9701 §5): the decrypted content as a
+    /// compact JWS's text, at most 64 KiB, ASCII with exactly two dots. Anything else (a nested JWE, JSON,
+    /// ...) is `malformed`.
+    static func nestedJWS(_ plaintext: [UInt8]) throws(IntrospectionJWTError) -> String {
         guard plaintext.count <= CompactJWS.maximumTokenByteCount else {
             throw .malformed("the decrypted content is \(plaintext.count) bytes long, over the limit of \(CompactJWS.maximumTokenByteCount)")
         }
-        // A compact JWS is ASCII with exactly two dots; anything else (a nested JWE, JSON, ...) is refused.
         let dots = plaintext.reduce(0) { $0 + ($1 == UInt8(ascii: ".") ? 1 : 0) }
         guard dots == 2, plaintext.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             let what = dots == 4 ? "a nested JWE" : "not a compact JWS"
             throw .malformed("the decrypted content is \(what); an encrypted response must hold a signed JWT")
         }
-        var parsed = try parseSigned(try CompactJWS.parse(String(decoding: plaintext, as: UTF8.self)))
-        parsed.encryption = ResponseEncryption(
-            algorithm: header.algorithm, contentEncryption: header.contentEncryption, keyID: header.keyID,
-            header: header.members, decryptionKeyID: decrypted.key.keyID)
-        return parsed
+        return String(decoding: plaintext, as: UTF8.self)
     }
 
     /// Steps 3 to 5: key, signature, claims.

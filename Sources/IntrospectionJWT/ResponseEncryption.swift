@@ -13,3 +13,12 @@ public struct ResponseEncryption: Sendable, Equatable {
     /// The `kid` of the decryption key that decrypted the response, when it has one.
     public let decryptionKeyID: String?
 }
+
+extension ResponseEncryption {
+    /// The facts of a checked JWE header and the key that decrypted it.
+    init(_ header: JWEHeader, decryptedWith key: DecryptionKey) {
+        self.init(
+            algorithm: header.algorithm, contentEncryption: header.contentEncryption, keyID: header.keyID,
+            header: header.members, decryptionKeyID: key.keyID)
+    }
+}

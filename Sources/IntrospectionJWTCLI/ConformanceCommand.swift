@@ -16,10 +16,15 @@ struct ConformanceCommand: AsyncParsableCommand {
             unauthenticated request and one with a wrong secret. Each check is reported with its RFC \
             section, level (MUST, SHOULD, ...) and outcome (pass, fail, skip) with a reason.
 
+            With --decryption-keys (or --decrypt-with-client-secret, or --require-encryption) the resource \
+            server registered encryption (RFC 9701 §6): the jwe.* checks expect encrypted answers and \
+            decrypt them, and the jwt.* checks run on the signed JWT inside.
+
             The client secret is read from $\(ClientCredentialOptions.secretVariable) when --client-secret is \
             absent; it is never printed.
 
-            Exit status: 0 every MUST passes, 1 a MUST failed, 2 a usage error.
+            Exit status: 0 every MUST passes, 1 a MUST failed, 2 a usage error (a --decryption-keys file \
+            that cannot be used: decryption_keys_unavailable).
             """
     )
 
@@ -40,6 +45,8 @@ struct ConformanceCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Timeout of each HTTP request, in seconds.", valueName: "seconds"))
     var timeout: String = "10"
 
+    @OptionGroup var decryption: DecryptionOptions
+
     @Option(name: .long, help: "Output format.")
     var output: OutputFormat = .text
 
@@ -56,12 +63,38 @@ struct ConformanceCommand: AsyncParsableCommand {
         return (.milliseconds(Int64((seconds * 1000).rounded())), .milliseconds(Int64((tolerance * 1000).rounded())))
     }
 
+    /// The resource server's decryption keys when it registered encryption (`--decryption-keys`,
+    /// `--decrypt-with-client-secret` or `--require-encryption` given), else nil; a ``ConfigurationError``
+    /// for a key file that cannot be used.
+    func decryptionKeys(secret: String) throws -> DecryptionKeySet? {
+        var keys = try decryption.keySet()
+        if credentials.decryptWithClientSecret {
+            do {
+                keys = keys.merging(try DecryptionKeySet(clientSecret: secret))
+            } catch {
+                throw ConfigurationError("no decryption key from the client secret: \(error.message)")
+            }
+        }
+        let registered = !keys.isEmpty || decryption.requireEncryption
+        return registered ? keys : nil
+    }
+
     func run() async throws {
         let secret = try credentials.secret()
         let (timeout, tolerance) = try durations()
+        let (keyManagement, contentEncryption) = try decryption.allowedAlgorithms()
+        let decryptionKeys: DecryptionKeySet?
+        do {
+            decryptionKeys = try self.decryptionKeys(secret: secret)
+        } catch let error as ConfigurationError {
+            StandardError.write("error: \(IntrospectionJWTError.Code.decryptionKeysUnavailable): \(error.description)")
+            throw ExitCode(ExitStatus.usageOrConfiguration)
+        }
         let checker = ConformanceChecker(configuration: .init(
             issuer: credentials.issuer, clientID: credentials.clientID, clientSecret: secret, activeToken: activeToken,
-            inactiveToken: inactiveToken, audience: audience, timeout: timeout, issuedAtTolerance: tolerance
+            inactiveToken: inactiveToken, audience: audience, timeout: timeout, issuedAtTolerance: tolerance,
+            decryptionKeys: decryptionKeys, allowedKeyManagementAlgorithms: keyManagement,
+            allowedContentEncryptionAlgorithms: contentEncryption
         ))
         let report = await checker.run()
         switch output {

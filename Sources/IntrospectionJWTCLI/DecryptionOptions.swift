@@ -3,8 +3,8 @@ import Foundation
 import IntrospectionJWT
 
 /// The options for encrypted responses (RFC 9701 §5-6), part of ``PolicyOptions`` and so shared by
-/// `verify` and `audit`: the resource server's decryption keys, the allowed JWE algorithms, and whether a
-/// signed-only response is acceptable.
+/// `verify` and `audit`, and taken by `introspect` and `conformance` as they are: the resource server's
+/// decryption keys, the allowed JWE algorithms, and whether a signed-only response is acceptable.
 struct DecryptionOptions: ParsableArguments {
     @Option(name: .customLong("decryption-keys"), help: ArgumentHelp(
         "A JWK Set of the resource server's private keys (RSA, EC, OKP X25519, oct), or a PEM private key file (one key, no kid); repeat for several.",
@@ -23,26 +23,34 @@ struct DecryptionOptions: ParsableArguments {
     var requireEncryption = false
 
     func validate() throws {
-        var policy = VerificationPolicy(issuer: "", audiences: [])
-        try apply(to: &policy)
+        _ = try allowedAlgorithms()
     }
 
     /// Sets the allowed JWE algorithms and the encryption requirement of `policy`; a `ValidationError`
     /// (exit status 2) for a name that is not supported.
     func apply(to policy: inout VerificationPolicy) throws {
+        (policy.allowedKeyManagementAlgorithms, policy.allowedContentEncryptionAlgorithms) = try allowedAlgorithms()
+        policy.requiresEncryption = requireEncryption
+    }
+
+    /// The allowed JWE `alg` and `enc` values (every supported one for a list not given); a
+    /// `ValidationError` (exit status 2) for a name that is not supported.
+    func allowedAlgorithms() throws -> (keyManagement: Set<KeyManagementAlgorithm>, contentEncryption: Set<ContentEncryptionAlgorithm>) {
+        var keyManagement = KeyManagementAlgorithm.allSupported
+        var contentEncryption = ContentEncryptionAlgorithm.allSupported
         if let keyManagementAlgorithms {
-            policy.allowedKeyManagementAlgorithms = try Self.parse(keyManagementAlgorithms, option: "--key-management-algorithms") { name in
+            keyManagement = try Self.parse(keyManagementAlgorithms, option: "--key-management-algorithms") { name in
                 if let refusal = KeyManagementAlgorithm.refusal(of: name) { return refusal }
                 if ContentEncryptionAlgorithm(rawValue: name) != nil { return "\(name) is a content encryption algorithm (an enc), not an alg" }
                 return nil
             }
         }
         if let contentEncryptionAlgorithms {
-            policy.allowedContentEncryptionAlgorithms = try Self.parse(contentEncryptionAlgorithms, option: "--content-encryption-algorithms") { name in
+            contentEncryption = try Self.parse(contentEncryptionAlgorithms, option: "--content-encryption-algorithms") { name in
                 KeyManagementAlgorithm(rawValue: name) != nil ? "\(name) is a key management algorithm (an alg), not an enc" : nil
             }
         }
-        policy.requiresEncryption = requireEncryption
+        return (keyManagement, contentEncryption)
     }
 
     /// A comma-separated list of JOSE names; `explain` says why a known but refused name is refused.

@@ -16,9 +16,14 @@ struct IntrospectCommand: AsyncParsableCommand {
             --jwks are given. The client secret is read from $\(ClientCredentialOptions.secretVariable) when \
             --client-secret is absent, so that it stays out of shell history; it is never printed.
 
+            An encrypted answer (RFC 9701 §5-6) is decrypted with --decryption-keys (or \
+            --decrypt-with-client-secret); with --require-encryption a signed-only answer fails with \
+            encryption_required.
+
             Exit status: 0 a verified response (active or not; with --format json, any introspection \
             response), 1 a response that failed verification (including a JSON answer to a JWT request), \
-            2 a usage, configuration, transport or HTTP error.
+            2 a usage, configuration, transport or HTTP error (a --decryption-keys file that cannot be \
+            used: decryption_keys_unavailable).
             """
     )
 
@@ -54,6 +59,8 @@ struct IntrospectCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Timeout of each HTTP request, in seconds.", valueName: "seconds"))
     var timeout: String = "10"
 
+    @OptionGroup var decryption: DecryptionOptions
+
     @Option(name: .long, help: "Output format.")
     var output: OutputFormat = .text
 
@@ -62,6 +69,9 @@ struct IntrospectCommand: AsyncParsableCommand {
 
     func validate() throws {
         _ = try options(secret: "validation")
+        if decryption.requireEncryption, format == .json {
+            throw ValidationError("--require-encryption needs --format jwt: a plain JSON answer is never encrypted (RFC 9701 §5).")
+        }
     }
 
     /// The client options; `secret` from the option or the environment.
@@ -89,10 +99,29 @@ struct IntrospectCommand: AsyncParsableCommand {
         )
     }
 
+    /// The decryption options of the client: the `--decryption-keys` files (a ``ConfigurationError`` for
+    /// one that cannot be used), the allowed lists, `--require-encryption`, `--decrypt-with-client-secret`.
+    func decryptionOptions() throws -> ResponseDecryptionOptions {
+        let (keyManagement, contentEncryption) = try decryption.allowedAlgorithms()
+        return ResponseDecryptionOptions(
+            keys: try decryption.keySet(), derivesKeysFromClientSecret: credentials.decryptWithClientSecret,
+            allowedKeyManagementAlgorithms: keyManagement, allowedContentEncryptionAlgorithms: contentEncryption,
+            requiresEncryption: decryption.requireEncryption)
+    }
+
     func run() async throws {
         let secret = try credentials.secret()
+        var options = try options(secret: secret)
+        do {
+            // The local key files first: no call is made by a run that cannot decrypt.
+            options.decryption = try decryptionOptions()
+        } catch let error as ConfigurationError {
+            StandardError.write("error: \(IntrospectionJWTError.Code.decryptionKeysUnavailable): \(error.description)")
+            throw ExitCode(ExitStatus.usageOrConfiguration)
+        }
         let token = try readToken()
-        let client = IntrospectionClient(options: try options(secret: secret))
+        // The library's log messages go where the tool's do: standard error, off unless INTROSPECTION_JWT_LOG_LEVEL says.
+        let client = IntrospectionClient(options: options, logger: KeyLoading.logger)
         let response = await client.introspect(token: token, tokenTypeHint: tokenTypeHint.map(TokenTypeHint.init(rawValue:)))
         let reporter = IntrospectionReporter(format: output, requestedFormat: format.format)
         reporter.report(response)

@@ -19,7 +19,8 @@ struct IntrospectionReporter {
     }
 
     /// One JSON object: `format`, `http_status`, `verified` (JWT only), `active`, `token_introspection`,
-    /// `header` and `claims` (JWT only), or `error`, `message` and the error's details.
+    /// `header` and `claims` (JWT only; `header` is the signed JWT's), `encryption` (`{"alg","enc","kid"}`
+    /// of an encrypted answer, as `verify` prints it), or `error`, `message` and the error's details.
     func json(_ response: TokenIntrospectionResponse) -> String {
         var members: [JSONObject.Member] = [.init(name: "format", value: .string(requestedFormat.rawValue))]
         members.append(.init(name: "http_status", value: response.httpStatus.map { .number(JSONNumber($0)) } ?? .null))
@@ -39,6 +40,7 @@ struct IntrospectionReporter {
             if let jwt = response.jwt {
                 members.append(.init(name: "header", value: .object(jwt.header)))
                 members.append(.init(name: "claims", value: .object(jwt.claims)))
+                if let encryption = jwt.verified?.encryption { members.append(.init(name: "encryption", value: encryption.json)) }
             }
         }
         return JSONWriter.string(for: .object(JSONObject(members: members)))
@@ -57,6 +59,9 @@ struct IntrospectionReporter {
             var details: [String] = []
             if let alg = jwt.header["alg"]?.stringValue { details.append("alg \(alg)") }
             if let kid = jwt.header["kid"]?.stringValue { details.append("kid \(kid)") }
+            if let encryption = jwt.verified?.encryption {
+                details.append("encrypted \(encryption.algorithm)/\(encryption.contentEncryption) for kid \(encryption.keyID ?? "(none)")")
+            }
             if let iss = jwt.claims["iss"]?.stringValue { details.append("iss \(iss)") }
             if let aud = jwt.claims["aud"] { details.append("aud \(aud.stringValue ?? JSONWriter.string(for: aud))") }
             if let iat = jwt.claims["iat"] { details.append("iat \(Self.time(iat))") }

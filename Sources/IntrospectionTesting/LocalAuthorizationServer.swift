@@ -11,6 +11,9 @@ import NIOConcurrencyHelpers
 /// - `GET {issuer}/jwks`: the published keys, with rotation (``rotateSigningKey(algorithm:retirePrevious:)``);
 /// - `GET /.well-known/oauth-authorization-server{issuer path}`: RFC 8414 metadata.
 ///
+/// A client that registered encryption (``Client/encryption``) gets every JWT answer signed, then
+/// encrypted to its key (a nested JWT, RFC 9701 §5-6).
+///
 /// Reference tokens live in memory with their claims (``issueToken(claims:allowedClients:)``).
 /// ``faults`` switches on deliberate deviations for testing clients and conformance checkers.
 public final class LocalAuthorizationServer: StoppableServer {
@@ -24,18 +27,22 @@ public final class LocalAuthorizationServer: StoppableServer {
         public var audience: String
         /// The RFC 8414 authentication methods the client may use (`client_secret_basic`, `client_secret_post`).
         public var authenticationMethods: Set<String>
+        /// How the client registered encrypted responses (RFC 9701 §6), or nil: signed-only answers.
+        public var encryption: ClientEncryption?
 
         /// Makes a client that may use both methods.
         public init(
             id: String,
             secret: String,
             audience: String? = nil,
-            authenticationMethods: Set<String> = ["client_secret_basic", "client_secret_post"]
+            authenticationMethods: Set<String> = ["client_secret_basic", "client_secret_post"],
+            encryption: ClientEncryption? = nil
         ) {
             self.id = id
             self.secret = secret
             self.audience = audience ?? id
             self.authenticationMethods = authenticationMethods
+            self.encryption = encryption
         }
     }
 

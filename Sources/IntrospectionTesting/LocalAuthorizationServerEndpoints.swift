@@ -40,10 +40,11 @@ extension LocalAuthorizationServer {
         case .none: advertised = algorithms
         case .some(let names): advertised = names
         }
-        guard let advertised else { return document }
-        return JSONObject(members: document.members + [
-            .init(name: "introspection_signing_alg_values_supported", value: .array(advertised.map(JSONValue.string)))
-        ])
+        var members = document.members
+        if let advertised {
+            members.append(.init(name: "introspection_signing_alg_values_supported", value: .array(advertised.map(JSONValue.string))))
+        }
+        return JSONObject(members: members + encryptionMetadata(faults))
     }
 
     // MARK: - Introspection (RFC 7662 §2, RFC 9701 §4-5)
@@ -89,7 +90,8 @@ extension LocalAuthorizationServer {
             Self.mediaType(String($0)) == "application/token-introspection+jwt"
         }
         if wantsJWT, !faults.jsonForJWTRequests {
-            let jwt = signedResponse(introspection, audience: caller?.audience ?? "unauthenticated", faults: faults)
+            let jwt = encryptedIfRegistered(
+                signedResponse(introspection, audience: caller?.audience ?? "unauthenticated", faults: faults), for: caller, faults: faults)
             return TestHTTPServer.Response(
                 status: 200,
                 headers: [("Content-Type", faults.contentType ?? "application/token-introspection+jwt"), ("Cache-Control", "no-store")],

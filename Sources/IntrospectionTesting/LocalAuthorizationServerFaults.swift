@@ -52,6 +52,21 @@ extension LocalAuthorizationServer {
         /// not at the RFC 8414 one, as glewlwyd does.
         public var metadataOnlyAtOpenIDLocation = false
 
+        /// Answer clients that registered encryption with a plain JWS, as glewlwyd does for tokens of the
+        /// client-credentials grant and for `dir` (RFC 9701 §6: a client that registered encryption gets
+        /// encrypted answers).
+        public var plainJWSToEncryptingClients = false
+        /// `cty` of encrypted answers: nil keeps `JWT`; `.some(nil)` omits it (RFC 7519 §5.2 requires it).
+        public var encryptedContentType: String?? = nil
+        /// Change one byte of an encrypted answer's ciphertext, so that it no longer decrypts.
+        public var tamperCiphertext = false
+        /// `introspection_encryption_alg_values_supported` of the metadata instead of every algorithm the
+        /// server encrypts with; `.some(nil)` omits the member.
+        public var advertisedEncryptionAlgorithms: [String]?? = nil
+        /// `introspection_encryption_enc_values_supported` of the metadata instead of every content
+        /// encryption the server implements; `.some(nil)` omits the member.
+        public var advertisedContentEncryptionAlgorithms: [String]?? = nil
+
         /// A conforming server.
         public static let none = Faults()
 

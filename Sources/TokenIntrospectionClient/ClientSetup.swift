@@ -101,17 +101,26 @@ actor ClientSetup {
         let keySource = RemoteJWKSKeySource(
             url: jwksURI, configuration: options.keySourceConfiguration, transport: transport, clock: clock, logger: logger,
             archive: options.keyArchive)
-        let policy = VerificationPolicy(
+        var policy = VerificationPolicy(
             issuer: issuer,
             audiences: options.effectiveAudiences,
             allowedAlgorithms: allowed,
             maximumAge: options.maximumAge,
             clockSkew: options.clockSkew
         )
+        var decryptionKeys = DecryptionKeySet()
+        if let decryption = options.decryption {
+            decryptionKeys = try decryption.keySet(clientSecret: options.clientSecret)
+            policy.allowedKeyManagementAlgorithms = decryption.allowedKeyManagementAlgorithms
+            policy.allowedContentEncryptionAlgorithms = decryption.allowedContentEncryptionAlgorithms
+            policy.requiresEncryption = decryption.requiresEncryption
+        }
         logger.debug("introspection client configured", metadata: [
             "endpoint": "\(HTTPURLPolicy.redacted(endpoint))", "jwks_uri": "\(HTTPURLPolicy.redacted(jwksURI))",
         ])
-        return Resolved(endpoint: endpoint, validator: IntrospectionResponseVerifier(policy: policy, keySource: keySource))
+        return Resolved(
+            endpoint: endpoint,
+            validator: IntrospectionResponseVerifier(policy: policy, keySource: keySource, decryptionKeys: decryptionKeys))
     }
 
     /// https, or http to a loopback host only (``HTTPURLPolicy``).

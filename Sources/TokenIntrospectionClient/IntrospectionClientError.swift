@@ -73,8 +73,13 @@ public struct IntrospectionClientError: Error, Sendable, CustomStringConvertible
         self.validationError = validationError
     }
 
-    /// Whether a JWT was asked for and the server answered 200 with something else.
-    public var isDowngrade: Bool { validationError?.code == .downgrade }
+    /// Whether the server answered 200 with less protection than was asked for: a JWT was asked for and
+    /// something else came back (``IntrospectionJWT/IntrospectionJWTError/Code/downgrade``), or encryption
+    /// is required (``ResponseDecryptionOptions/requiresEncryption``) and the JWT is signed only
+    /// (`IntrospectionJWTError.Code.encryptionRequired`).
+    public var isDowngrade: Bool {
+        validationError?.code == .downgrade || validationError?.code == .encryptionRequired
+    }
 
     public var description: String { "\(code.rawValue): \(message)" }
 }

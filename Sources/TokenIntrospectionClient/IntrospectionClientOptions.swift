@@ -49,6 +49,10 @@ public struct IntrospectionClientOptions: Sendable, CustomStringConvertible, Cus
     /// Where the default verifier's key source records every key it fetches (`FileKeyArchive`), so
     /// that stored responses can be audited after the keys have rotated away; nil records nothing.
     public var keyArchive: (any KeyArchive)?
+    /// How the default verifier decrypts encrypted responses (RFC 9701 §5-6); nil: none is expected, and
+    /// an encrypted answer fails with `decryption_failed`. Once given, a signed-only answer is a downgrade
+    /// unless ``ResponseDecryptionOptions/requiresEncryption`` is turned off.
+    public var decryption: ResponseDecryptionOptions?
 
     /// The default timeout: 10 seconds.
     public static let defaultTimeout: Duration = .seconds(10)
@@ -72,7 +76,8 @@ public struct IntrospectionClientOptions: Sendable, CustomStringConvertible, Cus
         clockSkew: Duration = VerificationPolicy.defaultClockSkew,
         timeout: Duration = defaultTimeout,
         maximumResponseByteCount: Int = defaultMaximumResponseByteCount,
-        keyArchive: (any KeyArchive)? = nil
+        keyArchive: (any KeyArchive)? = nil,
+        decryption: ResponseDecryptionOptions? = nil
     ) {
         self.issuer = issuer
         self.endpoint = endpoint
@@ -90,6 +95,7 @@ public struct IntrospectionClientOptions: Sendable, CustomStringConvertible, Cus
         self.timeout = timeout
         self.maximumResponseByteCount = maximumResponseByteCount
         self.keyArchive = keyArchive
+        self.decryption = decryption
     }
 
     /// The audiences the default verifier accepts.

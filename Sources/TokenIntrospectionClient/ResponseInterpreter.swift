@@ -9,7 +9,8 @@ import IntrospectionRemoteKeys
 ///    RFC 9701 §5 answers unauthenticated calls with 400, RFC 6749 §5.2 bad credentials with 401);
 /// 2. a 200 must carry the media type that was asked for (compared case-insensitively, parameters
 ///    ignored); a JWT request answered with anything else is a downgrade (RFC 9701 §8.2);
-/// 3. a JWT body goes to the validator, and only what it returns is reported;
+/// 3. a JWT body goes to the validator, and only what it returns is reported; when encryption is
+///    required, a signed-only JWT is a downgrade too (`encryption_required`);
 /// 4. a JSON body must be a strict JSON object with a boolean `active`; `error` or `$error` members make
 ///    it an error.
 enum ResponseInterpreter {
@@ -98,9 +99,10 @@ enum ResponseInterpreter {
                 json: validated.introspection.json, introspection: validated.introspection, jwt: validated
             )
         } catch {
-            let failure = IntrospectionClientError(
-                .validation, "the JWT response failed validation: \(error.description)", httpStatus: 200, validationError: error
-            )
+            let message = error.code == .encryptionRequired
+                ? "the JWT response is signed but not encrypted, and encryption is required (the client registered it, RFC 9701 §6): a possible downgrade"
+                : "the JWT response failed validation: \(error.description)"
+            let failure = IntrospectionClientError(.validation, message, httpStatus: 200, validationError: error)
             return TokenIntrospectionResponse(error: failure, httpStatus: 200, contentType: contentType, rawBody: body)
         }
     }

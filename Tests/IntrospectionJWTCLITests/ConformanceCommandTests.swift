@@ -24,7 +24,7 @@ struct ConformanceCommandTests {
         }
     }
 
-    @Test("A conforming server: exit 0, a table, and a JSON report with every check passing")
+    @Test("A conforming server: exit 0, a table, and a JSON report with every check passing (jwe.* skipped without decryption keys)")
     func conformingServer() async throws {
         try await Self.withServer { server, token in
             let text = try await Self.run(Self.arguments(server, token: token))
@@ -40,7 +40,10 @@ struct ConformanceCommandTests {
             #expect(report["issuer"] as? String == server.issuer)
             let checks = try #require(report["checks"] as? [[String: Any]])
             #expect(checks.count > 20)
-            #expect(checks.allSatisfy { $0["outcome"] as? String == "pass" })
+            // Every check passes, but those of encrypted answers: no --decryption-keys, no encryption registered.
+            #expect(checks.filter { $0["outcome"] as? String != "pass" }.compactMap { $0["id"] as? String }
+                == ["jwe.encrypted", "jwe.cty", "jwe.alg", "jwe.enc", "jwe.decrypts"])
+            #expect(checks.filter { $0["outcome"] as? String == "skip" }.count == 5)
             #expect(checks.first?["id"] as? String == "metadata.location")
             #expect(!json.standardOutput.contains(Self.client.secret))
         }

@@ -67,7 +67,7 @@ struct JWEHeader: Sendable {
 
     /// `cty` must say that the content is a JWT (RFC 7519 §5.2, RFC 9701 §5): `JWT` in any letter case,
     /// with or without the `application/` prefix.
-    private static func checkContentType(_ value: JSONValue?) throws(IntrospectionJWTError) {
+    static func checkContentType(_ value: JSONValue?) throws(IntrospectionJWTError) {
         guard let value else { throw .wrongType("the JWE header has no \"cty\"; a nested JWT needs \"JWT\"") }
         guard case .string(let type) = value else {
             throw .wrongType("the JWE \"cty\" is a \(value.typeName), not a string: \(quoted(value))")

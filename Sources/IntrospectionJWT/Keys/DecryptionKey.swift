@@ -92,8 +92,9 @@ public struct DecryptionKey: Sendable {
 
 }
 
-/// The bytes of a symmetric key, held once and wiped when the last copy of the key set goes away.
-final class SymmetricKeyBytes: @unchecked Sendable {
+/// The bytes of a symmetric key, held once and wiped when the last copy of the key set goes away. Its
+/// mirror shows only their number, so that `dump` of a key set (or of options holding one) prints no key.
+final class SymmetricKeyBytes: @unchecked Sendable, CustomReflectable {
     // @unchecked: `bytes` is only written by init and deinit.
     private(set) var bytes: [UInt8]
 
@@ -102,4 +103,8 @@ final class SymmetricKeyBytes: @unchecked Sendable {
     }
 
     deinit { ConstantTime.wipe(&bytes) }
+
+    var customMirror: Mirror {
+        Mirror(self, children: ["bytes": "<\(bytes.count) bytes, redacted>"])
+    }
 }
