@@ -43,6 +43,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // TLS: the client certificate of tls_client_auth in the default transport, and the local
+        // authorization server's TLS in IntrospectionTesting (already in the graph through async-http-client).
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         // The framework adapters (IntrospectionHummingbird, IntrospectionVapor) and the example server.
         // Hummingbird without its default traits (swift-configuration), as hummingbird-auth asks for it.
@@ -82,6 +85,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .target(
@@ -100,6 +104,8 @@ let package = Package(
                 "IntrospectionJWT",
                 "IntrospectionRemoteKeys",
                 "IntrospectionAsyncHTTPClient",
+                // ClientAuthenticationMethod: the checker authenticates as the client does.
+                "TokenIntrospectionClient",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
@@ -115,6 +121,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         // Framework-agnostic resource-server support: the cached introspection layer, the RFC 6750
@@ -186,7 +193,11 @@ let package = Package(
         ),
         .testTarget(
             name: "IntrospectionConformanceTests",
-            dependencies: ["IntrospectionConformance", "IntrospectionJWT", "IntrospectionRemoteKeys", "IntrospectionTesting"]
+            dependencies: [
+                "IntrospectionConformance", "IntrospectionJWT", "IntrospectionRemoteKeys", "IntrospectionTesting",
+                "IntrospectionAsyncHTTPClient", "TokenIntrospectionClient",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
         ),
         .testTarget(
             name: "IntrospectionJWTTests",
@@ -228,6 +239,7 @@ let package = Package(
                 "IntrospectionAsyncHTTPClient",
                 "IntrospectionTesting",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .testTarget(
