@@ -47,7 +47,7 @@ public struct IntrospectionClient: Sendable {
 
     /// Introspects `token`: a form-encoded POST with `token`, the optional `token_type_hint` and any
     /// `additionalParameters` (RFC 7662 §2.1), authenticated as configured, with the `Accept` of the
-    /// configured format. The token and the client secret are never logged.
+    /// configured format. The token, the client secret and the client assertion are never logged.
     public func introspect(
         token: String,
         tokenTypeHint: TokenTypeHint? = nil,
@@ -63,7 +63,8 @@ public struct IntrospectionClient: Sendable {
         let parts: (headerFields: HTTPFields, body: [UInt8])
         do {
             parts = try IntrospectionRequest.make(
-                token: token, tokenTypeHint: tokenTypeHint, additionalParameters: additionalParameters, options: options
+                token: token, tokenTypeHint: tokenTypeHint, additionalParameters: additionalParameters, options: options,
+                assertionAudience: resolved.assertionAudience, now: clock.now
             )
         } catch {
             return TokenIntrospectionResponse(error: error)
@@ -76,7 +77,7 @@ public struct IntrospectionClient: Sendable {
         }
         let answer: (response: HTTPResponse, body: [UInt8])
         do {
-            answer = try await transport.sendOnce(
+            answer = try await resolved.transport.sendOnce(
                 request, body: parts.body, timeout: options.timeout, maximumBodyByteCount: options.maximumResponseByteCount)
         } catch {
             let failure = IntrospectionClientError(.transport, "the call to \(endpointForLogs) failed: \(error)")
