@@ -32,6 +32,10 @@ public struct IntrospectionClientOptions: Sendable, CustomStringConvertible, Cus
     /// metadata publishes `mtls_endpoint_aliases` with an `introspection_endpoint`, that alias is called
     /// instead of the plain endpoint (RFC 8705 §5). Its private key is never printed.
     public var clientCertificate: TLSClientCertificate?
+    /// The longest wait a `Retry-After` of a `429` or `503` from the introspection endpoint can impose:
+    /// a longer one is cut to this (5 minutes by default), so that a mistaken or hostile value cannot take
+    /// the resource server offline for days.
+    public var maximumRetryAfter: Duration
     /// What the client asks for: a plain JSON object (RFC 7662) or a signed JWT (RFC 9701).
     public var responseFormat: IntrospectionResponseFormat
     /// What checks a JWT response. When nil and the format is ``IntrospectionResponseFormat/jwt``, the
@@ -70,6 +74,8 @@ public struct IntrospectionClientOptions: Sendable, CustomStringConvertible, Cus
     public static let defaultTimeout: Duration = .seconds(10)
     /// The default body limit: 256 KiB.
     public static let defaultMaximumResponseByteCount = 256 * 1024
+    /// The default cap on a `Retry-After`: 5 minutes.
+    public static let defaultMaximumRetryAfter: Duration = .seconds(300)
 
     /// Makes options. Give `endpoint`, `issuer`, or both.
     public init(
@@ -92,7 +98,8 @@ public struct IntrospectionClientOptions: Sendable, CustomStringConvertible, Cus
         decryption: ResponseDecryptionOptions? = nil,
         clientAssertion: ClientAssertion? = nil,
         clientAssertionAudience: String? = nil,
-        clientCertificate: TLSClientCertificate? = nil
+        clientCertificate: TLSClientCertificate? = nil,
+        maximumRetryAfter: Duration = defaultMaximumRetryAfter
     ) {
         self.issuer = issuer
         self.endpoint = endpoint
@@ -114,6 +121,7 @@ public struct IntrospectionClientOptions: Sendable, CustomStringConvertible, Cus
         self.clientAssertion = clientAssertion
         self.clientAssertionAudience = clientAssertionAudience
         self.clientCertificate = clientCertificate
+        self.maximumRetryAfter = maximumRetryAfter
     }
 
     /// The audiences the default verifier accepts.
