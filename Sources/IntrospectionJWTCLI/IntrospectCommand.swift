@@ -16,6 +16,11 @@ struct IntrospectCommand: AsyncParsableCommand {
             --jwks are given. The client secret is read from $\(ClientCredentialOptions.secretVariable) when \
             --client-secret is absent, so that it stays out of shell history; it is never printed.
 
+            --auth private_key_jwt signs a fresh RFC 7523 assertion with --client-key for every call \
+            (iss = sub = the client id, aud = the issuer, a new jti, exp within 60 s); --auth \
+            tls_client_auth presents --client-cert on the TLS connection (RFC 8705). --ca-cert trusts a \
+            private CA for the server's certificate.
+
             An encrypted answer (RFC 9701 §5-6) is decrypted with --decryption-keys (or \
             --decrypt-with-client-secret); with --require-encryption a signed-only answer fails with \
             encryption_required.
@@ -34,9 +39,6 @@ struct IntrospectCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("The issuer's JWK Set URL (default: discovered from the issuer).", valueName: "url"))
     var jwks: String?
-
-    @Option(name: .long, help: "Client authentication: basic (client_secret_basic) or post (client_secret_post).")
-    var auth: AuthenticationOption = .basic
 
     @Option(name: .customLong("token-type-hint"), help: ArgumentHelp("token_type_hint: access_token, refresh_token, or any value.", valueName: "hint"))
     var tokenTypeHint: String?
@@ -88,7 +90,7 @@ struct IntrospectCommand: AsyncParsableCommand {
             endpoint: endpoint,
             clientID: credentials.clientID,
             clientSecret: secret,
-            authenticationMethod: auth.method,
+            authenticationMethod: credentials.auth.method,
             responseFormat: format.format,
             jwksURI: jwks,
             audiences: audience.isEmpty ? nil : audience,
@@ -110,7 +112,7 @@ struct IntrospectCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let secret = try credentials.secret()
+        let secret = try credentials.secretIfNeeded()
         var options = try options(secret: secret)
         do {
             // The local key files first: no call is made by a run that cannot decrypt.
@@ -119,9 +121,12 @@ struct IntrospectCommand: AsyncParsableCommand {
             StandardError.write("error: \(IntrospectionJWTError.Code.decryptionKeysUnavailable): \(error.description)")
             throw ExitCode(ExitStatus.usageOrConfiguration)
         }
+        // The client's key or certificate (exit 2 before any request when a file cannot be used).
+        let transport = try credentials.transport()
+        try credentials.apply(to: &options, transport: transport)
         let token = try readToken()
         // The library's log messages go where the tool's do: standard error, off unless INTROSPECTION_JWT_LOG_LEVEL says.
-        let client = IntrospectionClient(options: options, logger: KeyLoading.logger)
+        let client = IntrospectionClient(options: options, transport: transport, logger: KeyLoading.logger)
         let response = await client.introspect(token: token, tokenTypeHint: tokenTypeHint.map(TokenTypeHint.init(rawValue:)))
         let reporter = IntrospectionReporter(format: output, requestedFormat: format.format)
         reporter.report(response)
@@ -144,19 +149,6 @@ struct IntrospectCommand: AsyncParsableCommand {
             if !trimmed.isEmpty { return trimmed }
         }
         throw ValidationError("No token on standard input.")
-    }
-}
-
-/// `--auth`: the client authentication method.
-enum AuthenticationOption: String, ExpressibleByArgument, CaseIterable, Sendable {
-    case basic
-    case post
-
-    var method: ClientAuthenticationMethod {
-        switch self {
-        case .basic: .clientSecretBasic
-        case .post: .clientSecretPost
-        }
     }
 }
 
