@@ -70,23 +70,22 @@ final class EVPPrivateKey: @unchecked Sendable {
 
     /// An X25519 private key from its raw 32 bytes; when `x` is given it must be the key's public half.
     static func x25519(d: [UInt8], x: [UInt8]?) throws(KeyConstructionFailure) -> EVPPrivateKey {
-        guard d.count == 32, let pointer = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, nil, d, d.count) else {
-            throw KeyConstructionFailure(reason: "OpenSSL refused the X25519 key: \(OpenSSLErrorStack.drain())")
-        }
-        let key = EVPPrivateKey(takingOwnershipOf: pointer, kind: .x25519)
-        if let x, key.rawPublicKey() != x {
-            throw KeyConstructionFailure(reason: "\"x\" is not the public key of \"d\"")
-        }
-        return key
+        try raw(EVP_PKEY_X25519, kind: .x25519, name: "X25519", d: d, x: x)
     }
 
     /// An Ed25519 private key from its raw 32-byte seed (RFC 8037 §2 `d`); when `x` is given it must be the
     /// key's public half.
     static func ed25519(d: [UInt8], x: [UInt8]?) throws(KeyConstructionFailure) -> EVPPrivateKey {
-        guard d.count == 32, let pointer = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nil, d, d.count) else {
-            throw KeyConstructionFailure(reason: "OpenSSL refused the Ed25519 key: \(OpenSSLErrorStack.drain())")
+        try raw(EVP_PKEY_ED25519, kind: .ed25519, name: "Ed25519", d: d, x: x)
+    }
+
+    /// A key of an OpenSSL raw-key type (`EVP_PKEY_X25519`, `EVP_PKEY_ED25519`) from its 32 private bytes,
+    /// checked against `x` when given.
+    private static func raw(_ type: Int32, kind: Kind, name: String, d: [UInt8], x: [UInt8]?) throws(KeyConstructionFailure) -> EVPPrivateKey {
+        guard d.count == 32, let pointer = EVP_PKEY_new_raw_private_key(type, nil, d, d.count) else {
+            throw KeyConstructionFailure(reason: "OpenSSL refused the \(name) key: \(OpenSSLErrorStack.drain())")
         }
-        let key = EVPPrivateKey(takingOwnershipOf: pointer, kind: .ed25519)
+        let key = EVPPrivateKey(takingOwnershipOf: pointer, kind: kind)
         if let x, key.rawPublicKey() != x {
             throw KeyConstructionFailure(reason: "\"x\" is not the public key of \"d\"")
         }
