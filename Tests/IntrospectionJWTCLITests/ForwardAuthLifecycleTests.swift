@@ -146,7 +146,7 @@ struct ForwardAuthLifecycleTests {
         }
     }
 
-    @Test("GET /healthz is 200 without a token or a call to the AS")
+    @Test("GET and HEAD /healthz are 200 without a token or a call to the AS; POST /healthz is a decision")
     func healthz() async throws {
         try await Self.withServer { server in
             try await ForwardAuthProcess.with(server) { forwardAuth in
@@ -154,6 +154,9 @@ struct ForwardAuthLifecycleTests {
                 #expect(answer.status == 200)
                 #expect(answer.header("WWW-Authenticate") == nil)
                 #expect(server.introspectionCount == 0)
+                // HEAD is GET without the body (RFC 9110 §9.3.2).
+                let head = try await forwardAuth.send("/healthz", method: .head)
+                #expect(head.status == 200 && head.body.isEmpty)
                 // Another method on /healthz is a decision like any other request.
                 let status = try await forwardAuth.send("/healthz", method: .post).status
                 #expect(status == 401)

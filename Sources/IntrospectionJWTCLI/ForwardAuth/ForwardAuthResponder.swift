@@ -10,7 +10,7 @@ import Prometheus
 /// The request context of `forward-auth`: hummingbird-auth's, with the introspection as the identity.
 typealias ForwardAuthContext = BasicAuthRequestContext<IntrospectionIdentity>
 
-/// `forward-auth`'s HTTP service: `GET /healthz`, `GET /metrics`, and on every other request (any
+/// `forward-auth`'s HTTP service: `GET /healthz`, `GET /metrics` (and `HEAD` of both), and on every other request (any
 /// method, any path: `/auth` in the snippets) a decision about the original request whose header fields
 /// the proxy passed on, made by the Hummingbird middleware (`IntrospectionMiddleware`) with the required
 /// scopes of `--require-scope` plus those of `X-Required-Scope`.
@@ -32,12 +32,15 @@ struct ForwardAuthResponder: HTTPResponder {
     }
 
     func respond(to request: Request, context: Context) async throws -> Response {
-        if request.method == .get {
-            switch request.uri.path {
-            case "/healthz": return Self.text("ok\n", contentType: "text/plain; charset=utf-8")
-            case "/metrics": return Self.text(registry.emitToString(), contentType: "text/plain; version=0.0.4; charset=utf-8")
-            default: break
-            }
+        // GET, and HEAD as GET without the body (RFC 9110 §9.3.2), as Hummingbird's router answers it.
+        if request.method == .get || request.method == .head {
+            let page: Response? =
+                switch request.uri.path {
+                case "/healthz": Self.text("ok\n", contentType: "text/plain; charset=utf-8")
+                case "/metrics": Self.text(registry.emitToString(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+                default: nil
+                }
+            if let page { return request.method == .head ? page.createHeadResponse() : page }
         }
         return try await middleware.handle(request, context: context) { _, context in
             allowed(try context.requireIdentity())
