@@ -45,7 +45,7 @@ struct ForwardAuthLifecycleTests {
         }
     }
 
-    @Test("A bad option, a missing secret, an unusable key file or log, an unusable issuer, a busy port: exit 2 before listening")
+    @Test("A bad option, a missing secret, an unusable decryption key file, audit log or key archive, a busy port: exit 2 before listening")
     func exitTwoBeforeListening() async throws {
         try await Self.withServer { server in
             let scratch = try TemporaryDirectory()
@@ -70,8 +70,6 @@ struct ForwardAuthLifecycleTests {
                 ("--key-management-algorithms RSA1_5", ["--key-management-algorithms", "RSA1_5"], ForwardAuthProcess.client.secret),
                 ("an unknown option", ["--bogus"], ForwardAuthProcess.client.secret),
                 ("no secret", [], nil),
-                ("an unusable --decryption-keys file", ["--decryption-keys", notKeys], ForwardAuthProcess.client.secret),
-                ("a missing --decryption-keys file", ["--decryption-keys", scratch.url.appendingPathComponent("none.json").path], ForwardAuthProcess.client.secret),
                 ("an --audit-log in a missing directory", ["--audit-log", "/nonexistent-dir/audit.jsonl"], ForwardAuthProcess.client.secret),
                 ("a --key-archive in a missing directory", ["--key-archive", "/nonexistent-dir/keys.jsonl"], ForwardAuthProcess.client.secret),
                 ("a busy port", ["--listen", "127.0.0.1:\(busyPort)"], ForwardAuthProcess.client.secret),
@@ -83,6 +81,14 @@ struct ForwardAuthLifecycleTests {
                 #expect(outcome.status == 2, "\(name): \(outcome.standardError)")
                 #expect(outcome.standardOutput.isEmpty, "\(name): \(outcome.standardOutput)")
                 #expect(!outcome.standardError.isEmpty, "\(name)")
+            }
+            // Decryption key files, as for introspect (issue 13): the message names decryption_keys_unavailable.
+            let publicOnly = try scratch.write("public.json", #"{"keys":[{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}"#)
+            for file in [notKeys, publicOnly, scratch.url.appendingPathComponent("none.json").path] {
+                let outcome = try await CLIRunner.run(ForwardAuthProcess.arguments(server, ["--decryption-keys", file]), clientSecret: ForwardAuthProcess.client.secret)
+                #expect(outcome.status == 2, "\(file): \(outcome.standardError)")
+                #expect(outcome.standardOutput.isEmpty)
+                #expect(outcome.standardError.contains("decryption_keys_unavailable"), "\(outcome.standardError)")
             }
             busy.signal(SIGTERM)
             #expect(try await busy.waitForExit() == 0)

@@ -5,7 +5,7 @@ import IntrospectionResourceServer
 /// `IntrospectionCacheConfiguration`).
 struct ForwardAuthCacheOptions: ParsableArguments {
     @Option(name: .customLong("cache-ttl"), help: ArgumentHelp(
-        "The longest an active answer is cached, in seconds (never past the token's exp); 0: no cache (default 300).",
+        "The longest an active answer is cached, in seconds (never past the token's exp); 0: no cache.",
         valueName: "seconds"))
     var cacheTTL: String = "300"
 
