@@ -137,14 +137,17 @@ struct ClientCredentialOptions: ParsableArguments {
         }
     }
 
-    /// Sets the method and the credentials of `--auth` on `options` (the certificate checked with
-    /// `transport`, the one the calls go through).
-    func apply(to options: inout IntrospectionClientOptions, transport: AsyncHTTPClientTransport) throws {
+    /// Sets the method and the credentials of `--auth` on `options`, and returns the transport the calls
+    /// go through (trusting `--ca-cert`; the certificate of `tls_client_auth` is checked with it). A file
+    /// that cannot be used ends the run with exit status 2 before any request.
+    func authenticate(_ options: inout IntrospectionClientOptions) throws -> AsyncHTTPClientTransport {
+        let transport = try transport()
         let (assertion, certificate) = try clientAuthentication(transport: transport)
         options.authenticationMethod = auth.method
         options.clientAssertion = assertion
         options.clientAssertionAudience = clientAssertionAudience
         options.clientCertificate = certificate
+        return transport
     }
 
     /// The transport of every request: the default one, trusting the `--ca-cert` (or `$SSL_CERT_FILE`)

@@ -1,5 +1,6 @@
 public import HTTPTypes
 public import Logging
+public import Metrics
 
 /// The decision logic of a resource server, written once for every framework adapter and the
 /// forward-auth service: read the bearer token (RFC 6750 §2.1), introspect it through the cache, check
@@ -27,6 +28,7 @@ public struct BearerTokenAuthorizer: Sendable {
     /// The `Retry-After` of a 503.
     public let retryAfter: Duration
     private let logger: Logger
+    private let instruments: AccessDecisionInstruments
 
     /// 5 seconds: long enough for a restarting authorization server, short enough that a client retries
     /// soon after an outage.
@@ -39,16 +41,20 @@ public struct BearerTokenAuthorizer: Sendable {
     ///     issuer).
     ///   - retryAfter: the `Retry-After` of 503 answers, rounded up to whole seconds (at least 1).
     ///   - logger: where refusals caused by the authorization server are logged (never the token).
+    ///   - metricsFactory: where the counter of ``AccessDecisionMetrics`` goes; nil for the bootstrapped
+    ///     `MetricsSystem`.
     public init(
         introspection: CachedIntrospection,
         realm: String,
         retryAfter: Duration = defaultRetryAfter,
-        logger: Logger = Logger(label: "introspection-jwt.resource-server")
+        logger: Logger = Logger(label: "introspection-jwt.resource-server"),
+        metricsFactory: (any MetricsFactory)? = nil
     ) {
         self.introspection = introspection
         self.realm = realm
         self.retryAfter = retryAfter
         self.logger = logger
+        self.instruments = AccessDecisionInstruments(factory: metricsFactory ?? MetricsSystem.factory)
     }
 
     /// Decides on a request with these header fields.
@@ -62,8 +68,14 @@ public struct BearerTokenAuthorizer: Sendable {
         await authorize(BearerAuthorization(authorizationValues: authorizationValues), requirement: requirement)
     }
 
-    /// Decides on a request with this `Authorization`.
+    /// Decides on a request with this `Authorization`, and counts the decision (``AccessDecisionMetrics``).
     public func authorize(_ authorization: BearerAuthorization, requirement: AccessRequirement = .activeToken) async -> AccessDecision {
+        let decision = await decide(authorization, requirement: requirement)
+        instruments.record(decision)
+        return decision
+    }
+
+    private func decide(_ authorization: BearerAuthorization, requirement: AccessRequirement) async -> AccessDecision {
         let token: String
         switch authorization {
         case .missing:
