@@ -43,6 +43,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // TLS: the client certificate of tls_client_auth in the default transport, and the local
+        // authorization server's TLS in IntrospectionTesting (already in the graph through async-http-client).
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         // The framework adapters (IntrospectionHummingbird, IntrospectionVapor) and the example server.
         // Hummingbird without its default traits (swift-configuration), as hummingbird-auth asks for it.
@@ -85,6 +88,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .target(
@@ -103,6 +107,8 @@ let package = Package(
                 "IntrospectionJWT",
                 "IntrospectionRemoteKeys",
                 "IntrospectionAsyncHTTPClient",
+                // ClientAuthenticationMethod: the checker authenticates as the client does.
+                "TokenIntrospectionClient",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
@@ -118,6 +124,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         // Framework-agnostic resource-server support: the cached introspection layer, the RFC 6750
@@ -199,7 +206,11 @@ let package = Package(
         ),
         .testTarget(
             name: "IntrospectionConformanceTests",
-            dependencies: ["IntrospectionConformance", "IntrospectionJWT", "IntrospectionRemoteKeys", "IntrospectionTesting"]
+            dependencies: [
+                "IntrospectionConformance", "IntrospectionJWT", "IntrospectionRemoteKeys", "IntrospectionTesting",
+                "IntrospectionAsyncHTTPClient", "TokenIntrospectionClient",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
         ),
         .testTarget(
             name: "IntrospectionJWTTests",
@@ -241,6 +252,7 @@ let package = Package(
                 "IntrospectionAsyncHTTPClient",
                 "IntrospectionTesting",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .testTarget(

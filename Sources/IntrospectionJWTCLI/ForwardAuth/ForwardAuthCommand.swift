@@ -24,7 +24,8 @@ struct ForwardAuthCommand: AsyncParsableCommand {
             X-Auth-Scope, X-Auth-Username, X-Auth-Expires and (JWT mode) X-Introspection-JWT, or 401, 400, \
             403 with WWW-Authenticate (RFC 6750 §3), 503 with Retry-After, 502. X-Required-Scope adds \
             required scopes to --require-scope for one request. The client secret is read from \
-            $\(ClientCredentialOptions.secretVariable) when --client-secret is absent.
+            $\(ClientCredentialOptions.secretVariable) when --client-secret is absent; --auth \
+            private_key_jwt (--client-key) and --auth tls_client_auth (--client-cert, --client-key) need none.
 
             Exit status: 0 after SIGTERM or SIGINT (requests in flight are finished first), 2 for a bad \
             option, a missing secret, an unusable key file, an issuer whose metadata cannot be used, or an \
@@ -78,11 +79,14 @@ struct ForwardAuthCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let secret = try credentials.secret()
+        let secret = try credentials.secretIfNeeded()
         let address = try ListenAddress(parsing: listen)
         let logger = ForwardAuthLogging.bootstrap()
         var options = try call.clientOptions(credentials: credentials, secret: secret)
         options.decryption = try decryption.clientOptions(derivingKeysFromClientSecret: credentials.decryptWithClientSecret)
+        // --auth private_key_jwt or tls_client_auth: the key or certificate, loaded once (exit 2 before
+        // listening when a file cannot be used).
+        let transport = try credentials.authenticate(&options)
         try Self.checkAppendable(keyArchive, option: "--key-archive")
         try Self.checkAppendable(auditLog, option: "--audit-log")
         options.keyArchive = keyArchive.map { FileKeyArchive(path: $0) }
@@ -90,7 +94,7 @@ struct ForwardAuthCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
-        let client = IntrospectionClient(options: options, logger: logger)
+        let client = IntrospectionClient(options: options, transport: transport, logger: logger)
         do {
             // The client discovers lazily; a service must not start answering 503 to every request.
             try await client.prepare()
