@@ -79,3 +79,45 @@ public struct ProtectedResourceRequest: Sendable, CustomStringConvertible, Custo
     /// A mirror without the header fields, so that `dump` cannot print a token either.
     public var customMirror: Mirror { Mirror(self, children: ["value": description]) }
 }
+
+extension ProtectedResourceRequest {
+    /// `X-Forwarded-Method`: the original request's method, as Caddy's and Traefik's forward auth send it.
+    public static let forwardedMethod = HTTPField.Name("X-Forwarded-Method")!
+    /// `X-Forwarded-Proto`: `http` or `https`, as the client reached the proxy.
+    public static let forwardedProto = HTTPField.Name("X-Forwarded-Proto")!
+    /// `X-Forwarded-Host`: the `Host` the client sent the proxy.
+    public static let forwardedHost = HTTPField.Name("X-Forwarded-Host")!
+    /// `X-Forwarded-Uri`: the original request's path and query.
+    public static let forwardedURI = HTTPField.Name("X-Forwarded-Uri")!
+
+    /// The original request a proxy asks a forward-auth service about, read from the header fields the
+    /// proxy sets on its subrequest: `X-Forwarded-Method`, `-Proto`, `-Host` and `-Uri` for the method and
+    /// target URI, and the client certificate from the field `clientCertificateHeader` names, only when it
+    /// names one (RFC 9440 `Client-Cert` or nginx's escaped PEM, read by ``ClientCertificateHeader``).
+    ///
+    /// A member that is missing, empty, or sent more than once (a client's own field beside the proxy's)
+    /// stays unknown, and so does a certificate field that cannot be read: a DPoP-bound token is then
+    /// refused with 401 `invalid_dpop_proof`, a certificate-bound one with 401 `invalid_token`. A proxy
+    /// that does not overwrite these fields on every request lets a client choose them: trust this only
+    /// behind one that does.
+    public init(forwardedHeaderFields headerFields: HTTPFields, clientCertificateHeader: HTTPField.Name? = nil) {
+        func single(_ name: HTTPField.Name) -> String? {
+            let values = headerFields[values: name]
+            guard values.count == 1, let value = values.first, !value.isEmpty else { return nil }
+            return value
+        }
+        let scheme = single(Self.forwardedProto).map { $0.lowercased() }
+        var certificate: [UInt8]? = nil
+        if let clientCertificateHeader {
+            certificate = try? ClientCertificateHeader.certificate(fromValues: headerFields[values: clientCertificateHeader])
+        }
+        self.init(
+            method: single(Self.forwardedMethod),
+            scheme: scheme == "http" || scheme == "https" ? scheme : nil,
+            // A list (`a, b`) names several hops: which one the client addressed is unknown.
+            authority: single(Self.forwardedHost).flatMap { $0.contains(",") ? nil : $0 },
+            path: single(Self.forwardedURI).flatMap { $0.hasPrefix("/") ? $0 : nil },
+            headerFields: headerFields,
+            clientCertificate: certificate)
+    }
+}

@@ -158,5 +158,89 @@ extension ResourceServerSuites {
                 }
             }
         }
+
+        @Test("Behind a proxy the original method and URI come from X-Forwarded-*: each one missing, empty or sent twice is 401 invalid_dpop_proof")
+        func forwardedRequest() async throws {
+            let vectors = try vectors.get()
+            let testCase = try #require(vectors.case("valid-es256"))
+            try await withAuthorizationServer { server in
+                let fixture = ResourceServerFixture(server: server)
+                vectors.storeToken(for: testCase, at: server)
+                let complete: [(String, String)] = [
+                    ("X-Forwarded-Method", "GET"), ("X-Forwarded-Proto", "https"), ("X-Forwarded-Host", "rs.example.com"),
+                    ("X-Forwarded-Uri", "/orders?page=2"),
+                ]
+                func decide(_ forwarded: [(String, String)]) async -> AccessDecision {
+                    var fields = HTTPFields()
+                    fields[.authorization] = "DPoP \(vectors.accessToken)"
+                    fields.append(HTTPField(name: HTTPField.Name("DPoP")!, value: testCase.proofs[0]))
+                    for (name, value) in forwarded { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
+                    // A fresh authorizer each time: the same proof is not a replay here.
+                    let authorizer = BearerTokenAuthorizer(introspection: fixture.introspection, realm: "orders-api", dpop: dpopOptions(vectors))
+                    return await authorizer.authorize(ProtectedResourceRequest(forwardedHeaderFields: fields), requirement: .scope("orders:read"))
+                }
+                guard case .allowed = await decide(complete) else {
+                    Issue.record("the forwarded request was refused")
+                    return
+                }
+                var broken: [(String, [(String, String)])] = []
+                for (index, (name, value)) in complete.enumerated() {
+                    var without = complete
+                    without.remove(at: index)
+                    broken.append(("no \(name)", without))
+                    broken.append(("empty \(name)", without + [(name, "")]))
+                    broken.append(("two \(name)", complete + [(name, value)]))
+                }
+                broken.append(("a Host list", complete.filter { $0.0 != "X-Forwarded-Host" } + [("X-Forwarded-Host", "rs.example.com, proxy.internal")]))
+                broken.append(("a proto other than http(s)", complete.filter { $0.0 != "X-Forwarded-Proto" } + [("X-Forwarded-Proto", "wss")]))
+                broken.append(("an absolute X-Forwarded-Uri", complete.filter { $0.0 != "X-Forwarded-Uri" } + [("X-Forwarded-Uri", "https://rs.example.com/orders")]))
+                for (label, forwarded) in broken {
+                    guard case .denied(let denial) = await decide(forwarded) else {
+                        Issue.record("\(label): allowed")
+                        continue
+                    }
+                    #expect(denial.status == .unauthorized, "\(label)")
+                    #expect(denial.challenges == [#"DPoP realm="orders-api", algs="ES256 EdDSA RS256", error="invalid_dpop_proof""#, #"Bearer realm="orders-api""#], "\(label)")
+                }
+            }
+        }
+
+        @Test("Behind a proxy the client certificate comes from the header named, and only when one is named")
+        func forwardedClientCertificate() async throws {
+            try await withAuthorizationServer { server in
+                let fixture = ResourceServerFixture(server: server)
+                let token = server.issueAccessToken(scope: "orders:read", confirmation: .certificate(try MTLSFixtures.thumbprint("client")))
+                let clientCert = HTTPField.Name("Client-Cert")!
+                func fields(_ certificate: String?) throws -> HTTPFields {
+                    var fields = HTTPFields()
+                    fields[.authorization] = "Bearer \(token)"
+                    if let certificate { fields[clientCert] = ":" + Data(try MTLSFixtures.der(certificate)).base64EncodedString() + ":" }
+                    return fields
+                }
+                let trusted = ProtectedResourceRequest(forwardedHeaderFields: try fields("client"), clientCertificateHeader: clientCert)
+                guard case .allowed = await fixture.authorizer.authorize(trusted) else {
+                    Issue.record("the bound certificate in the named header was refused")
+                    return
+                }
+                let cases: [(String, ProtectedResourceRequest)] = [
+                    ("header not named", ProtectedResourceRequest(forwardedHeaderFields: try fields("client"))),
+                    ("another certificate", ProtectedResourceRequest(forwardedHeaderFields: try fields("client-b"), clientCertificateHeader: clientCert)),
+                    ("no header", ProtectedResourceRequest(forwardedHeaderFields: try fields(nil), clientCertificateHeader: clientCert)),
+                    ("two headers", ProtectedResourceRequest(
+                        forwardedHeaderFields: try fields("client") + [HTTPField(name: clientCert, value: ":" + Data(try MTLSFixtures.der("client")).base64EncodedString() + ":")],
+                        clientCertificateHeader: clientCert)),
+                    ("unreadable header", ProtectedResourceRequest(
+                        forwardedHeaderFields: [.authorization: "Bearer \(token)", clientCert: ":bm90IGEgY2VydA==:"], clientCertificateHeader: clientCert)),
+                ]
+                for (label, request) in cases {
+                    guard case .denied(let denial) = await fixture.authorizer.authorize(request) else {
+                        Issue.record("\(label): allowed")
+                        continue
+                    }
+                    #expect(denial.status == .unauthorized, "\(label)")
+                    #expect(denial.challenges == [#"Bearer realm="orders-api", error="invalid_token""#], "\(label)")
+                }
+            }
+        }
     }
 }
