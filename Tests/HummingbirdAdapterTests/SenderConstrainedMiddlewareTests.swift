@@ -99,10 +99,8 @@ extension HummingbirdSuites {
                 for testCase in vectors.cases {
                     vectors.storeToken(for: testCase, at: server)
                     let nonces = testCase.serverNonce.map { FixedNonce(nonce: $0) }
-                    let client = IntrospectionClient(
-                        options: IntrospectionClientOptions(issuer: server.issuer, clientID: rsClient.id, clientSecret: rsClient.secret))
                     let authorizer = BearerTokenAuthorizer(
-                        introspection: CachedIntrospection(client: client), realm: "orders-api", dpop: dpopOptions(vectors, nonces: nonces))
+                        introspection: introspection(server), realm: "orders-api", dpop: dpopOptions(vectors, nonces: nonces))
                     try await makeApplication(authorizer).test(.live) { client in
                         var headers = HTTPFields()
                         headers[.authorization] = "\(testCase.scheme) \(vectors.accessToken)"

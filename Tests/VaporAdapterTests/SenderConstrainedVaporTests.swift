@@ -17,6 +17,62 @@ private struct FixedNonce: DPoPNonceSource {
     func accepts(_ candidate: String) -> Bool { candidate == nonce }
 }
 
+/// Cached introspection through the local authorization server's RFC 9701 endpoint.
+func introspection(_ server: LocalAuthorizationServer) -> CachedIntrospection {
+    CachedIntrospection(client: IntrospectionClient(options: IntrospectionClientOptions(
+        issuer: server.issuer, clientID: rsClient.id, clientSecret: rsClient.secret)))
+}
+
+/// `GET /orders` (needs `orders:read`) on a Vapor server over TLS on 127.0.0.1 with the test CA's server
+/// certificate, asking for a client certificate and validating it against the test CA with
+/// `clientCertificateVerification(trustRoots:)`. `body` gets the port and a function that sends a request
+/// on a new connection presenting the named client certificate (or none) with the given header fields.
+func withTLSServer(
+    _ authorizer: BearerTokenAuthorizer,
+    _ body: (_ send: @Sendable (String?, HTTPHeaders) async throws -> HTTPClient.Response, _ port: Int) async throws -> Void
+) async throws {
+    try await withApp { app in
+        app.grouped(IntrospectionVaporMiddleware(authorizer, requirement: .scope("orders:read")))
+            .get("orders") { request in try request.auth.require(IntrospectionIdentity.self).subject ?? "-" }
+        let ca = try NIOSSLCertificate.fromPEMFile(MTLSFixtures.path("ca"))
+        var tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(MTLSFixtures.path("server")).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: MTLSFixtures.path("server-key"), format: .pem)))
+        tls.certificateVerification = .optionalVerification
+        app.http.server.configuration.tlsConfiguration = tls
+        app.http.server.configuration.customCertificateVerifyCallbackWithMetadata =
+            try IntrospectionVaporMiddleware.clientCertificateVerification(trustRoots: ca)
+        try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+        let port = try #require(app.http.server.shared.localAddress?.port)
+        let send: @Sendable (String?, HTTPHeaders) async throws -> HTTPClient.Response = { certificate, headers in
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.trustRoots = .certificates(ca)
+            if let certificate {
+                tls.certificateChain = try NIOSSLCertificate.fromPEMFile(MTLSFixtures.path(certificate)).map { .certificate($0) }
+                tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: MTLSFixtures.path(certificate + "-key"), format: .pem))
+            }
+            let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
+            var request = try HTTPClient.Request(url: "https://127.0.0.1:\(port)/orders")
+            request.headers.add(contentsOf: headers)
+            do {
+                let response = try await http.execute(request: request).get()
+                try await http.shutdown()
+                return response
+            } catch {
+                try? await http.shutdown()
+                throw error
+            }
+        }
+        do {
+            try await body(send, port)
+        } catch {
+            await app.server.shutdown()
+            throw error
+        }
+        await app.server.shutdown()
+    }
+}
+
 @Suite("Vapor middleware: DPoP and certificate-bound tokens over real sockets")
 struct SenderConstrainedVaporTests {
     @Test("Each generated DPoP case gets its exact status, WWW-Authenticate fields and DPoP-Nonce through the middleware")
@@ -26,10 +82,8 @@ struct SenderConstrainedVaporTests {
             for testCase in vectors.cases {
                 vectors.storeToken(for: testCase, at: server)
                 let nonces = testCase.serverNonce.map { FixedNonce(nonce: $0) }
-                let client = IntrospectionClient(options: IntrospectionClientOptions(
-                    issuer: server.issuer, clientID: rsClient.id, clientSecret: rsClient.secret))
                 let authorizer = BearerTokenAuthorizer(
-                    introspection: CachedIntrospection(client: client), realm: "orders-api",
+                    introspection: introspection(server), realm: "orders-api",
                     dpop: DPoPOptions(
                         allowedAlgorithms: vectors.algorithms, maximumAge: vectors.maximumAge, clockSkew: vectors.clockSkew,
                         nonces: nonces, origin: vectors.origin, clock: ManualClock(now: vectors.at)))
@@ -63,53 +117,47 @@ struct SenderConstrainedVaporTests {
     @Test("Over TLS a certificate-bound token passes with its client certificate; another or none is 401 invalid_token; another CA's fails the handshake")
     func certificateBoundOverTLS() async throws {
         try await LocalAuthorizationServer.start(client: rsClient).shuttingDown { server in
-            let client = IntrospectionClient(options: IntrospectionClientOptions(
-                issuer: server.issuer, clientID: rsClient.id, clientSecret: rsClient.secret))
-            let authorizer = BearerTokenAuthorizer(introspection: CachedIntrospection(client: client), realm: "orders-api")
             let token = server.issueAccessToken(scope: "orders:read", confirmation: .certificate(try MTLSFixtures.thumbprint("client")))
             let plain = server.issueAccessToken(scope: "orders:read")
-            try await withApp { app in
-                app.grouped(IntrospectionVaporMiddleware(authorizer, requirement: .scope("orders:read")))
-                    .get("orders") { request in try request.auth.require(IntrospectionIdentity.self).subject ?? "-" }
-                let ca = try NIOSSLCertificate.fromPEMFile(MTLSFixtures.path("ca"))
-                var tls = TLSConfiguration.makeServerConfiguration(
-                    certificateChain: try NIOSSLCertificate.fromPEMFile(MTLSFixtures.path("server")).map { .certificate($0) },
-                    privateKey: .privateKey(try NIOSSLPrivateKey(file: MTLSFixtures.path("server-key"), format: .pem)))
-                tls.certificateVerification = .optionalVerification
-                app.http.server.configuration.tlsConfiguration = tls
-                app.http.server.configuration.customCertificateVerifyCallbackWithMetadata =
-                    try IntrospectionVaporMiddleware.clientCertificateVerification(trustRoots: ca)
-                try await app.server.start(address: .hostname("127.0.0.1", port: 0))
-                let port = try #require(app.http.server.shared.localAddress?.port)
-                func get(presenting certificate: String?, token: String) async throws -> HTTPClient.Response {
-                    var tls = TLSConfiguration.makeClientConfiguration()
-                    tls.trustRoots = .certificates(ca)
-                    if let certificate {
-                        tls.certificateChain = try NIOSSLCertificate.fromPEMFile(MTLSFixtures.path(certificate)).map { .certificate($0) }
-                        tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: MTLSFixtures.path(certificate + "-key"), format: .pem))
-                    }
-                    let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
-                    var request = try HTTPClient.Request(url: "https://127.0.0.1:\(port)/orders")
-                    request.headers.add(name: "Authorization", value: "Bearer \(token)")
-                    do {
-                        let response = try await http.execute(request: request).get()
-                        try await http.shutdown()
-                        return response
-                    } catch {
-                        try? await http.shutdown()
-                        throw error
-                    }
-                }
-                let bound = try await get(presenting: "client", token: token)
+            try await withTLSServer(BearerTokenAuthorizer(introspection: introspection(server), realm: "orders-api")) { send, _ in
+                let bound = try await send("client", ["Authorization": "Bearer \(token)"])
                 #expect(bound.status == .ok)
                 for certificate in ["client-b", nil] as [String?] {
-                    let refused = try await get(presenting: certificate, token: token)
+                    let refused = try await send(certificate, ["Authorization": "Bearer \(token)"])
                     #expect(refused.status == .unauthorized, "\(certificate ?? "none")")
                     #expect(refused.headers["WWW-Authenticate"] == [#"Bearer realm="orders-api", error="invalid_token""#])
                 }
-                #expect(try await get(presenting: nil, token: plain).status == .ok)
-                await #expect(throws: (any Error).self) { _ = try await get(presenting: "other-client", token: token) }
-                await app.server.shutdown()
+                #expect(try await send(nil, ["Authorization": "Bearer \(plain)"]).status == .ok)
+                await #expect(throws: (any Error).self) { _ = try await send("other-client", ["Authorization": "Bearer \(token)"]) }
+            }
+        }
+    }
+
+    @Test("Over TLS with DPoP on: htu is https with the Host; a certificate-bound token without its certificate is 401 Bearer invalid_token beside the DPoP challenge")
+    func dpopAndCertificateOverTLS() async throws {
+        try await LocalAuthorizationServer.start(client: rsClient).shuttingDown { server in
+            let dpopClient = TestDPoPClient()
+            let dpopBound = server.issueAccessToken(scope: "orders:read", confirmation: .dpop(dpopClient.thumbprint))
+            let certificateBound = server.issueAccessToken(scope: "orders:read", confirmation: .certificate(try MTLSFixtures.thumbprint("client")))
+            let authorizer = BearerTokenAuthorizer(
+                introspection: introspection(server), realm: "orders-api", dpop: DPoPOptions(allowedAlgorithms: [.es256, .edDSA]))
+            try await withTLSServer(authorizer) { send, port in
+                func proof(_ uri: String) -> String {
+                    dpopClient.proof(method: "GET", uri: uri, accessToken: dpopBound, issuedAt: Date())
+                }
+                let passed = try await send(nil, ["Authorization": "DPoP \(dpopBound)", "DPoP": proof("https://127.0.0.1:\(port)/orders")])
+                #expect(passed.status == .ok)
+                let plainHTTP = try await send(nil, ["Authorization": "DPoP \(dpopBound)", "DPoP": proof("http://127.0.0.1:\(port)/orders")])
+                #expect(plainHTTP.status == .unauthorized)
+                #expect(plainHTTP.headers["WWW-Authenticate"] == [
+                    #"DPoP realm="orders-api", algs="ES256 EdDSA", error="invalid_dpop_proof""#, #"Bearer realm="orders-api""#,
+                ])
+                #expect(try await send("client", ["Authorization": "Bearer \(certificateBound)"]).status == .ok)
+                let noCertificate = try await send(nil, ["Authorization": "Bearer \(certificateBound)"])
+                #expect(noCertificate.status == .unauthorized)
+                #expect(noCertificate.headers["WWW-Authenticate"] == [
+                    #"Bearer realm="orders-api", error="invalid_token""#, #"DPoP realm="orders-api", algs="ES256 EdDSA""#,
+                ])
             }
         }
     }
@@ -119,10 +167,8 @@ struct SenderConstrainedVaporTests {
         try await LocalAuthorizationServer.start(client: rsClient).shuttingDown { server in
             let dpopClient = TestDPoPClient()
             let token = server.issueAccessToken(scope: "orders:read", confirmation: .dpop(dpopClient.thumbprint))
-            let client = IntrospectionClient(options: IntrospectionClientOptions(
-                issuer: server.issuer, clientID: rsClient.id, clientSecret: rsClient.secret))
             let authorizer = BearerTokenAuthorizer(
-                introspection: CachedIntrospection(client: client), realm: "orders-api", dpop: DPoPOptions(allowedAlgorithms: [.es256]))
+                introspection: introspection(server), realm: "orders-api", dpop: DPoPOptions(allowedAlgorithms: [.es256]))
             try await withApp { app in
                 app.grouped(IntrospectionVaporMiddleware(authorizer, requirement: .scope("orders:read")))
                     .get("orders") { request in try request.auth.require(IntrospectionIdentity.self).subject ?? "-" }
