@@ -203,13 +203,18 @@ extension HummingbirdSuites {
             }
         }
 
-        @Test("Without TLS a certificate-bound token is refused with 401 invalid_token")
-        func certificateBoundWithoutTLS() async throws {
+        @Test("With DPoP off, over plain HTTP, a DPoP-bound or certificate-bound token sent as Bearer is 401 Bearer invalid_token")
+        func boundTokensWithoutDPoPOrTLS() async throws {
             try await withLiveServer { server, client in
-                let token = server.issueAccessToken(scope: "orders:read", confirmation: .certificate(try MTLSFixtures.thumbprint("client")))
-                let response = try await get(client, "/orders", authorization: "Bearer \(token)")
-                #expect(response.status == .unauthorized)
-                #expect(response.headers[values: .wwwAuthenticate] == [#"Bearer realm="orders-api", error="invalid_token""#])
+                let tokens = [
+                    server.issueAccessToken(scope: "orders:read", confirmation: .dpop(TestDPoPClient().thumbprint)),
+                    server.issueAccessToken(scope: "orders:read", confirmation: .certificate(try MTLSFixtures.thumbprint("client"))),
+                ]
+                for token in tokens {
+                    let response = try await get(client, "/orders", authorization: "Bearer \(token)")
+                    #expect(response.status == .unauthorized)
+                    #expect(response.headers[values: .wwwAuthenticate] == [#"Bearer realm="orders-api", error="invalid_token""#])
+                }
             }
         }
     }

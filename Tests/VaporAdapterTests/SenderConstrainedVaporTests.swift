@@ -198,4 +198,26 @@ struct SenderConstrainedVaporTests {
             }
         }
     }
+
+    @Test("With DPoP off, over plain HTTP, a DPoP-bound or certificate-bound token sent as Bearer is 401 Bearer invalid_token")
+    func boundTokensWithoutDPoPOrTLS() async throws {
+        try await LocalAuthorizationServer.start(client: rsClient).shuttingDown { server in
+            let tokens = [
+                server.issueAccessToken(scope: "orders:read", confirmation: .dpop(TestDPoPClient().thumbprint)),
+                server.issueAccessToken(scope: "orders:read", confirmation: .certificate(try MTLSFixtures.thumbprint("client"))),
+            ]
+            let authorizer = BearerTokenAuthorizer(introspection: introspection(server), realm: "orders-api")
+            try await withApp { app in
+                app.grouped(IntrospectionVaporMiddleware(authorizer, requirement: .scope("orders:read")))
+                    .get("orders") { request in try request.auth.require(IntrospectionIdentity.self).subject ?? "-" }
+                let tester = try app.testing(method: .running(hostname: "127.0.0.1", port: 0))
+                for token in tokens {
+                    let response = try await tester.performTest(request: TestingHTTPRequest(
+                        method: .GET, url: URI(path: "/orders"), headers: ["Authorization": "Bearer \(token)"], body: ByteBuffer()))
+                    #expect(response.status == .unauthorized)
+                    #expect(response.headers[.wwwAuthenticate] == [#"Bearer realm="orders-api", error="invalid_token""#])
+                }
+            }
+        }
+    }
 }
