@@ -65,6 +65,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // The authorization server of forward-auth.sh (the local one, in a process of its own).
+        .executableTarget(
+            name: "LoopbackAuthorizationServer",
+            dependencies: [.product(name: "IntrospectionTesting", package: mainPackage)]
+        ),
         .executableTarget(
             name: "Verification",
             dependencies: [

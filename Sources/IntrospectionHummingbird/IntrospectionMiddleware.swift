@@ -29,15 +29,25 @@ where Context.Identity == IntrospectionIdentity {
     public let authorizer: BearerTokenAuthorizer
     /// What the routes behind this middleware require.
     public let requirement: AccessRequirement
+    /// The scopes a request adds to ``requirement`` (forward-auth reads them from a header the proxy
+    /// sets), or nil. They can only add requirements, never remove one.
+    public let additionalScopes: (@Sendable (Request) -> [String])?
 
-    /// Protects the routes behind it with `requirement` (default: any active token).
-    public init(_ authorizer: BearerTokenAuthorizer, requirement: AccessRequirement = .activeToken) {
+    /// Protects the routes behind it with `requirement` (default: any active token) and, per request, the
+    /// scopes `additionalScopes` reads from it.
+    public init(
+        _ authorizer: BearerTokenAuthorizer,
+        requirement: AccessRequirement = .activeToken,
+        additionalScopes: (@Sendable (Request) -> [String])? = nil
+    ) {
         self.authorizer = authorizer
         self.requirement = requirement
+        self.additionalScopes = additionalScopes
     }
 
     /// Decides, then calls the route with the identity in the context, or answers the refusal.
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let requirement = additionalScopes.map { self.requirement.adding(scopes: $0(request)) } ?? self.requirement
         var resourceRequest = ProtectedResourceRequest(request.head)
         if let connection = context as? any ClientCertificateRequestContext, let security = await connection.transportSecurity() {
             resourceRequest.scheme = "https"

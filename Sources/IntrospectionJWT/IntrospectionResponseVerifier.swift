@@ -116,8 +116,10 @@ public struct IntrospectionResponseVerifier: Sendable {
             understoodCriticalParameters: policy.understoodCriticalHeaderParameters
         )
         let decrypted = try JWEDecryptor.decrypt(jwe, header: header, keys: decryptionKeys)
-        var parsed = try parseSigned(try CompactJWS.parse(try Self.nestedJWS(decrypted.plaintext)))
+        let nested = try Self.nestedJWS(decrypted.plaintext)
+        var parsed = try parseSigned(try CompactJWS.parse(nested))
         parsed.encryption = ResponseEncryption(header, decryptedWith: decrypted.key)
+        parsed.encryption?.signedJWT = nested
         return parsed
     }
 

@@ -12,6 +12,10 @@ public struct ResponseEncryption: Sendable, Equatable {
     public let header: JSONObject
     /// The `kid` of the decryption key that decrypted the response, when it has one.
     public let decryptionKeyID: String?
+    /// The signed JWT (compact JWS) the response held, as decrypted: in a verified response, the JWT whose
+    /// signature and claims verified, which anyone with the issuer's public keys can check again without
+    /// the decryption keys. Nil where the content was decrypted but not verified as a response.
+    public internal(set) var signedJWT: String? = nil
 }
 
 extension ResponseEncryption {

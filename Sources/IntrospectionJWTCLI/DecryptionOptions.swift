@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IntrospectionJWT
+import TokenIntrospectionClient
 
 /// The options for encrypted responses (RFC 9701 §5-6), part of ``PolicyOptions`` and so shared by
 /// `verify` and `audit`, and taken by `introspect` and `conformance` as they are: the resource server's
@@ -90,5 +91,22 @@ struct DecryptionOptions: ParsableArguments {
             keys = keys.merging(loaded)
         }
         return keys
+    }
+
+    /// The decryption options of an introspection client (`introspect`, `forward-auth`): the
+    /// `--decryption-keys` files, the allowed lists, `--require-encryption`, and the keys derived from the
+    /// client secret when `derivingKeysFromClientSecret`. A key file that cannot be used is exit status 2
+    /// with `error: decryption_keys_unavailable: …` on standard error, before any request is made.
+    func clientOptions(derivingKeysFromClientSecret: Bool) throws -> ResponseDecryptionOptions {
+        do {
+            let (keyManagement, contentEncryption) = try allowedAlgorithms()
+            return ResponseDecryptionOptions(
+                keys: try keySet(), derivesKeysFromClientSecret: derivingKeysFromClientSecret,
+                allowedKeyManagementAlgorithms: keyManagement, allowedContentEncryptionAlgorithms: contentEncryption,
+                requiresEncryption: requireEncryption)
+        } catch let error as ConfigurationError {
+            StandardError.write("error: \(IntrospectionJWTError.Code.decryptionKeysUnavailable): \(error.description)")
+            throw ExitCode(ExitStatus.usageOrConfiguration)
+        }
     }
 }

@@ -29,35 +29,10 @@ struct IntrospectCommand: AsyncParsableCommand {
 
     @OptionGroup var credentials: ClientCredentialOptions
 
-    @Option(name: .long, help: ArgumentHelp("The introspection endpoint (default: discovered from the issuer).", valueName: "url"))
-    var endpoint: String?
-
-    @Option(name: .long, help: ArgumentHelp("The issuer's JWK Set URL (default: discovered from the issuer).", valueName: "url"))
-    var jwks: String?
-
-    @Option(name: .long, help: "Client authentication: basic (client_secret_basic) or post (client_secret_post).")
-    var auth: AuthenticationOption = .basic
+    @OptionGroup var call: IntrospectionCallOptions
 
     @Option(name: .customLong("token-type-hint"), help: ArgumentHelp("token_type_hint: access_token, refresh_token, or any value.", valueName: "hint"))
     var tokenTypeHint: String?
-
-    @Option(name: .long, help: "Response format to ask for.")
-    var format: FormatOption = .jwt
-
-    @Option(name: .long, help: ArgumentHelp("An accepted aud of the JWT response; repeat for several (default: the client id).", valueName: "aud"))
-    var audience: [String] = []
-
-    @Option(name: .long, help: ArgumentHelp("Allowed algorithms, comma separated (default: every supported one the issuer publishes).", valueName: "PS256,ES256"))
-    var algorithms: String?
-
-    @Option(name: .customLong("max-age"), help: ArgumentHelp("How old the response's iat may be, in seconds.", valueName: "seconds"))
-    var maxAge: String = "300"
-
-    @Option(name: .customLong("clock-skew"), help: ArgumentHelp("Leeway for every time comparison, in seconds.", valueName: "seconds"))
-    var clockSkew: String = "60"
-
-    @Option(name: .long, help: ArgumentHelp("Timeout of each HTTP request, in seconds.", valueName: "seconds"))
-    var timeout: String = "10"
 
     @OptionGroup var decryption: DecryptionOptions
 
@@ -68,62 +43,20 @@ struct IntrospectCommand: AsyncParsableCommand {
     var token: String
 
     func validate() throws {
-        _ = try options(secret: "validation")
-        if decryption.requireEncryption, format == .json {
-            throw ValidationError("--require-encryption needs --format jwt: a plain JSON answer is never encrypted (RFC 9701 §5).")
-        }
-    }
-
-    /// The client options; `secret` from the option or the environment.
-    func options(secret: String?) throws -> IntrospectionClientOptions {
-        let maximumAge = try PolicyOptions.seconds(maxAge, of: "--max-age", zero: .allowed)
-        let skew = try PolicyOptions.seconds(clockSkew, of: "--clock-skew", zero: .allowed)
-        let seconds = try PolicyOptions.seconds(timeout, of: "--timeout", zero: .refused)
-        let allowed = try algorithms.map(PolicyOptions.parseAlgorithms) ?? SignatureAlgorithm.allSupported
-        for url in [endpoint, jwks].compactMap({ $0 }) {
-            if let refusal = HTTPURLPolicy.refusal(for: url) { throw ValidationError(refusal) }
-        }
-        return IntrospectionClientOptions(
-            issuer: credentials.issuer,
-            endpoint: endpoint,
-            clientID: credentials.clientID,
-            clientSecret: secret,
-            authenticationMethod: auth.method,
-            responseFormat: format.format,
-            jwksURI: jwks,
-            audiences: audience.isEmpty ? nil : audience,
-            allowedAlgorithms: allowed,
-            maximumAge: .seconds(maximumAge),
-            clockSkew: .seconds(skew),
-            timeout: .milliseconds(Int64((seconds * 1000).rounded()))
-        )
-    }
-
-    /// The decryption options of the client: the `--decryption-keys` files (a ``ConfigurationError`` for
-    /// one that cannot be used), the allowed lists, `--require-encryption`, `--decrypt-with-client-secret`.
-    func decryptionOptions() throws -> ResponseDecryptionOptions {
-        let (keyManagement, contentEncryption) = try decryption.allowedAlgorithms()
-        return ResponseDecryptionOptions(
-            keys: try decryption.keySet(), derivesKeysFromClientSecret: credentials.decryptWithClientSecret,
-            allowedKeyManagementAlgorithms: keyManagement, allowedContentEncryptionAlgorithms: contentEncryption,
-            requiresEncryption: decryption.requireEncryption)
+        _ = try call.clientOptions(credentials: credentials, secret: "validation")
+        try call.checkEncryption(decryption)
     }
 
     func run() async throws {
         let secret = try credentials.secret()
-        var options = try options(secret: secret)
-        do {
-            // The local key files first: no call is made by a run that cannot decrypt.
-            options.decryption = try decryptionOptions()
-        } catch let error as ConfigurationError {
-            StandardError.write("error: \(IntrospectionJWTError.Code.decryptionKeysUnavailable): \(error.description)")
-            throw ExitCode(ExitStatus.usageOrConfiguration)
-        }
+        var options = try call.clientOptions(credentials: credentials, secret: secret)
+        // The local key files first: no call is made by a run that cannot decrypt.
+        options.decryption = try decryption.clientOptions(derivingKeysFromClientSecret: credentials.decryptWithClientSecret)
         let token = try readToken()
         // The library's log messages go where the tool's do: standard error, off unless INTROSPECTION_JWT_LOG_LEVEL says.
         let client = IntrospectionClient(options: options, logger: KeyLoading.logger)
         let response = await client.introspect(token: token, tokenTypeHint: tokenTypeHint.map(TokenTypeHint.init(rawValue:)))
-        let reporter = IntrospectionReporter(format: output, requestedFormat: format.format)
+        let reporter = IntrospectionReporter(format: output, requestedFormat: call.format.format)
         reporter.report(response)
         throw ExitCode(Self.exitStatus(for: response))
     }

@@ -6,7 +6,10 @@ struct IntrospectionJWTCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "introspection-jwt",
         abstract: "Verify JWT-secured OAuth 2.0 token introspection responses (RFC 9701).",
-        subcommands: [VerifyCommand.self, AuditCommand.self, KeysCommand.self, JWKSCommand.self, IntrospectCommand.self, ConformanceCommand.self]
+        subcommands: [
+            VerifyCommand.self, AuditCommand.self, KeysCommand.self, JWKSCommand.self, IntrospectCommand.self, ConformanceCommand.self,
+            ForwardAuthCommand.self,
+        ]
     )
 }
 

@@ -1,6 +1,7 @@
 public import HTTPTypes
 public import Logging
 import IntrospectionJWT
+public import Metrics
 
 /// The decision logic of a resource server, written once for every framework adapter and the
 /// forward-auth service: read the bearer token (RFC 6750 §2.1), introspect it through the cache, check
@@ -46,6 +47,7 @@ public struct BearerTokenAuthorizer: Sendable {
     /// The proof checks and the replay cache (one per authorizer, shared by its copies).
     private let dpopChecker: DPoPProofChecker?
     private let logger: Logger
+    private let instruments: AccessDecisionInstruments
 
     /// 5 seconds: long enough for a restarting authorization server, short enough that a client retries
     /// soon after an outage.
@@ -59,18 +61,22 @@ public struct BearerTokenAuthorizer: Sendable {
     ///   - retryAfter: the `Retry-After` of 503 answers, rounded up to whole seconds (at least 1).
     ///   - dpop: how DPoP proofs are checked; nil (the default) accepts `Bearer` alone.
     ///   - logger: where refusals caused by the authorization server are logged (never the token).
+    ///   - metricsFactory: where the counter of ``AccessDecisionMetrics`` goes; nil for the bootstrapped
+    ///     `MetricsSystem`.
     public init(
         introspection: CachedIntrospection,
         realm: String,
         retryAfter: Duration = defaultRetryAfter,
         dpop: DPoPOptions? = nil,
-        logger: Logger = Logger(label: "introspection-jwt.resource-server")
+        logger: Logger = Logger(label: "introspection-jwt.resource-server"),
+        metricsFactory: (any MetricsFactory)? = nil
     ) {
         self.introspection = introspection
         self.realm = realm
         self.retryAfter = retryAfter
         self.dpopChecker = dpop.map(DPoPProofChecker.init)
         self.logger = logger
+        self.instruments = AccessDecisionInstruments(factory: metricsFactory ?? MetricsSystem.factory)
     }
 
     /// Decides on a request with these header fields; its method, URI and client certificate are unknown
@@ -80,10 +86,11 @@ public struct BearerTokenAuthorizer: Sendable {
     }
 
     /// Decides on a request: its `Authorization` (`Bearer`, or `DPoP` when ``dpop`` is set), its DPoP
-    /// proof against its method and URI, and its client certificate against a certificate-bound token.
+    /// proof against its method and URI, and its client certificate against a certificate-bound token;
+    /// counts the decision (``AccessDecisionMetrics``).
     public func authorize(_ request: ProtectedResourceRequest, requirement: AccessRequirement = .activeToken) async -> AccessDecision {
         let (authorization, scheme) = BearerAuthorization.reading(request.headerFields[values: .authorization], acceptingDPoP: dpopChecker != nil)
-        return await decide(authorization, scheme: scheme, request: request, requirement: requirement)
+        return counted(await decide(authorization, scheme: scheme, request: request, requirement: requirement))
     }
 
     /// Decides on a request whose `Authorization` fields have these values (for frameworks that do not
@@ -93,9 +100,15 @@ public struct BearerTokenAuthorizer: Sendable {
     }
 
     /// Decides on a request with this `Authorization` (a bearer token; nothing else of the request is
-    /// known, so a sender-constrained token is refused).
+    /// known, so a sender-constrained token is refused), and counts the decision (``AccessDecisionMetrics``).
     public func authorize(_ authorization: BearerAuthorization, requirement: AccessRequirement = .activeToken) async -> AccessDecision {
-        await decide(authorization, scheme: .bearer, request: ProtectedResourceRequest(headerFields: HTTPFields()), requirement: requirement)
+        counted(await decide(authorization, scheme: .bearer, request: ProtectedResourceRequest(headerFields: HTTPFields()), requirement: requirement))
+    }
+
+    /// Records `decision` in ``AccessDecisionMetrics`` and returns it.
+    private func counted(_ decision: AccessDecision) -> AccessDecision {
+        instruments.record(decision)
+        return decision
     }
 
     private func decide(

@@ -12,6 +12,10 @@ public struct IntrospectionIdentity: Sendable {
     /// The authorization server's answer as received: the compact JWT (`header.payload.signature`) of an
     /// RFC 9701 answer, which verified; nil for a plain JSON answer.
     public let signedResponse: String?
+    /// The signed JWT whose signature verified: ``signedResponse`` itself, or for an encrypted answer
+    /// (RFC 9701 §5) the JWS inside it, which anyone with the issuer's public keys can check again. This is
+    /// what a forward-auth service passes upstream. Nil for a plain JSON answer.
+    public let signedJWT: String?
     /// The verified JWT header of an RFC 9701 answer.
     public let responseHeader: JSONObject?
     /// The verified top-level claims of an RFC 9701 answer (`iss`, `aud`, `iat`, ...: they describe the
@@ -23,16 +27,18 @@ public struct IntrospectionIdentity: Sendable {
     /// `scope`, split at spaces once (every request served from the cache checks it).
     public let scopes: [String]
 
-    /// Makes an identity.
+    /// Makes an identity; `signedJWT` defaults to `signedResponse` (an answer that was not encrypted).
     public init(
         introspection: TokenIntrospection,
         signedResponse: String? = nil,
+        signedJWT: String? = nil,
         responseHeader: JSONObject? = nil,
         responseClaims: JSONObject? = nil,
         receivedAt: Date
     ) {
         self.introspection = introspection
         self.signedResponse = signedResponse
+        self.signedJWT = signedJWT ?? signedResponse
         self.responseHeader = responseHeader
         self.responseClaims = responseClaims
         self.receivedAt = receivedAt

@@ -39,7 +39,7 @@ public enum IntrospectionOutcome: Sendable {
             }
             let signed = response.jwt == nil ? nil : Self.compactJWT(response.rawBody)
             self = .active(IntrospectionIdentity(
-                introspection: introspection, signedResponse: signed,
+                introspection: introspection, signedResponse: signed, signedJWT: response.jwt?.verified?.encryption?.signedJWT,
                 responseHeader: response.jwt?.header, responseClaims: response.jwt?.claims, receivedAt: receivedAt
             ))
             return

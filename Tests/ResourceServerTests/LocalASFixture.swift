@@ -42,7 +42,7 @@ struct ResourceServerFixture {
         introspection = CachedIntrospection(
             client: client, configuration: configuration, clock: clock, auditRecorder: auditRecorder, logger: logger,
             metricsFactory: metricsFactory)
-        authorizer = BearerTokenAuthorizer(introspection: introspection, realm: "orders-api", logger: logger)
+        authorizer = BearerTokenAuthorizer(introspection: introspection, realm: "orders-api", logger: logger, metricsFactory: metricsFactory)
     }
 
     /// An active token with `scope`, valid for `lifetime` seconds (of real time: the local server judges `exp`
