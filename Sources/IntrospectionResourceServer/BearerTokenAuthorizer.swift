@@ -29,7 +29,11 @@ public import Metrics
 /// | a `cnf.jkt` token sent as `Bearer`, or with a proof of another key; a `DPoP` scheme for a token without `cnf.jkt` | 401, `DPoP …, error="invalid_token"` and `Bearer …` (`Bearer …, error="invalid_token"` alone when DPoP is off) |
 /// | a `cnf.x5t#S256` token without that client certificate | 401, `…, error="invalid_token"` in the scheme used |
 ///
-/// With DPoP on, every challenge names both schemes: the one with the error first.
+/// With DPoP on, a refusal that concerns DPoP (the request used the `DPoP` scheme, or the token is
+/// DPoP-bound) has the `DPoP` challenge with the error first and a plain `Bearer` challenge alongside; any
+/// other refusal of a `Bearer` request (no token, a malformed field, an inactive token, a missing scope, a
+/// certificate-bound token without its certificate) keeps the RFC 6750 answer, the `Bearer` challenge
+/// alone, exactly as without DPoP.
 ///
 /// Reading the header: any `Authorization` that is not exactly one `Bearer <b64token>` is a malformed
 /// request (400), including another scheme such as `Basic`; RFC 6750 §3.1 would also allow a bare 401
@@ -269,15 +273,15 @@ public struct BearerTokenAuthorizer: Sendable {
         return AccessDenial(reason: reason, status: status, headerFields: fields, error: error, errorDescription: description, failure: failure)
     }
 
-    /// The `WWW-Authenticate` values: the `Bearer` challenge alone without DPoP; with it, the challenge of
-    /// `scheme` carrying `error` and `scopes` first, then the other scheme's plain one.
+    /// The `WWW-Authenticate` values: for a refusal that concerns DPoP (`scheme` is `.dpop`) with DPoP on,
+    /// the `DPoP` challenge carrying `error` and `scopes`, then a plain `Bearer` one (RFC 9449 §7.1, §7.2);
+    /// otherwise the `Bearer` challenge carrying them, alone (RFC 6750 §3, unchanged by DPoP).
     private func challenges(error: String?, scopes: [String], scheme: TokenScheme) -> [String] {
-        guard let dpopChecker else { return [BearerChallenge(realm: realm, error: error, scopes: scopes).description] }
-        let onDPoP = scheme == .dpop
-        let bearer = BearerChallenge(realm: realm, error: onDPoP ? nil : error, scopes: onDPoP ? [] : scopes).description
-        let proof = DPoPChallenge(
-            realm: realm, algorithms: dpopChecker.algorithmNames, error: onDPoP ? error : nil, scopes: onDPoP ? scopes : []).description
-        return onDPoP ? [proof, bearer] : [bearer, proof]
+        guard let dpopChecker, scheme == .dpop else { return [BearerChallenge(realm: realm, error: error, scopes: scopes).description] }
+        return [
+            DPoPChallenge(realm: realm, algorithms: dpopChecker.algorithmNames, error: error, scopes: scopes).description,
+            BearerChallenge(realm: realm).description,
+        ]
     }
 
     /// ``retryAfter`` in whole seconds, rounded up, at least 1.

@@ -11,8 +11,9 @@ public import IntrospectionJWT
 ///     dpop: DPoPOptions(allowedAlgorithms: [.es256, .edDSA]))
 /// ```
 ///
-/// Giving options makes the authorizer accept `Authorization: DPoP <token>` beside `Bearer`; every
-/// challenge then names both schemes.
+/// Giving options makes the authorizer accept `Authorization: DPoP <token>` beside `Bearer`; a refusal
+/// that concerns DPoP then names both schemes (the `DPoP` challenge with the error first), and the answers
+/// to other `Bearer` requests stay as they were.
 public struct DPoPOptions: Sendable {
     /// The `alg` values a proof may use, in the order the `algs` challenge parameter lists them.
     public var allowedAlgorithms: [SignatureAlgorithm]

@@ -66,27 +66,42 @@ struct SenderConstraintPartsTests {
         #expect(empty.message == "the Authorization field has the DPoP scheme but no token")
     }
 
-    @Test("Challenges: Bearer alone without DPoP; both schemes with it, the erring one first")
+    @Test("Challenges with DPoP on: a refusal about DPoP has the DPoP challenge first and Bearer beside it; other Bearer refusals keep the RFC 6750 answer")
     func challenges() async throws {
         try await withAuthorizationServer { server in
             let fixture = ResourceServerFixture(server: server)
             let both = BearerTokenAuthorizer(
                 introspection: fixture.introspection, realm: "orders-api", dpop: DPoPOptions(allowedAlgorithms: [.es256, .edDSA]))
-            guard case .denied(let missing) = await both.authorize(HTTPFields()) else { Issue.record("allowed"); return }
-            #expect(missing.challenges == [#"Bearer realm="orders-api""#, #"DPoP realm="orders-api", algs="ES256 EdDSA""#])
-            var fields = HTTPFields()
-            fields[.authorization] = "Basic YTpi"
-            guard case .denied(let malformed) = await both.authorize(fields) else { Issue.record("allowed"); return }
-            #expect(malformed.status == .badRequest)
-            #expect(malformed.challenges == [#"Bearer realm="orders-api", error="invalid_request""#, #"DPoP realm="orders-api", algs="ES256 EdDSA""#])
-            fields[.authorization] = "DPoP \(fixture.token())"
-            guard case .denied(let noMethod) = await both.authorize(fields) else { Issue.record("allowed"); return }
-            #expect(noMethod.reason == .invalidDPoPProof)
-            #expect(noMethod.challenges == [#"DPoP realm="orders-api", algs="ES256 EdDSA", error="invalid_dpop_proof""#, #"Bearer realm="orders-api""#])
-            // Without DPoP, today's answers are unchanged.
-            guard case .denied(let bearerOnly) = await fixture.authorizer.authorize(HTTPFields()) else { Issue.record("allowed"); return }
-            #expect(bearerOnly.challenges == [#"Bearer realm="orders-api""#])
-            #expect(server.introspectionCount == 0)
+            func challenges(_ authorization: String?) async -> (HTTPResponse.Status, [String])? {
+                var fields = HTTPFields()
+                if let authorization { fields[.authorization] = authorization }
+                guard case .denied(let denial) = await both.authorize(fields) else { return nil }
+                return (denial.status, denial.challenges)
+            }
+            let bearer: [(String?, HTTPResponse.Status, [String])] = [
+                (nil, .unauthorized, [#"Bearer realm="orders-api""#]),
+                ("Basic YTpi", .badRequest, [#"Bearer realm="orders-api", error="invalid_request""#]),
+                ("Bearer a b", .badRequest, [#"Bearer realm="orders-api", error="invalid_request""#]),
+                ("Bearer never-issued", .unauthorized, [#"Bearer realm="orders-api", error="invalid_token""#]),
+            ]
+            let dpop: [(String?, HTTPResponse.Status, [String])] = [
+                ("DPoP a b", .badRequest, [#"DPoP realm="orders-api", algs="ES256 EdDSA", error="invalid_request""#, #"Bearer realm="orders-api""#]),
+                // The header-only entry point: method and URI unknown, so no proof can be checked.
+                ("DPoP \(fixture.token())", .unauthorized, [#"DPoP realm="orders-api", algs="ES256 EdDSA", error="invalid_dpop_proof""#, #"Bearer realm="orders-api""#]),
+            ]
+            for (authorization, status, expected) in bearer + dpop {
+                let answer = await challenges(authorization)
+                #expect(answer?.0 == status, "\(authorization ?? "none")")
+                #expect(answer?.1 == expected, "\(authorization ?? "none")")
+            }
+            // Without DPoP, the DPoP scheme is another scheme: 400 with the Bearer challenge.
+            guard case .denied(let bearerOnly) = await fixture.authorizer.authorize([.authorization: "DPoP \(fixture.token())"]) else {
+                Issue.record("allowed")
+                return
+            }
+            #expect(bearerOnly.status == .badRequest)
+            #expect(bearerOnly.challenges == [#"Bearer realm="orders-api", error="invalid_request""#])
+            #expect(server.introspectionCount == 1)
         }
     }
 
