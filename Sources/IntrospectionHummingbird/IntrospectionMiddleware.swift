@@ -32,26 +32,34 @@ where Context.Identity == IntrospectionIdentity {
     /// The scopes a request adds to ``requirement`` (forward-auth reads them from a header the proxy
     /// sets), or nil. They can only add requirements, never remove one.
     public let additionalScopes: (@Sendable (Request) -> [String])?
+    /// The request the decision is about, or nil for the request itself (``resourceRequest(_:context:)``).
+    /// A forward-auth service decides about the original request its proxy describes:
+    /// `{ request, _ in ProtectedResourceRequest(forwardedHeaderFields: request.headers) }`.
+    public let describedRequest: (@Sendable (Request, Context) async -> ProtectedResourceRequest)?
 
     /// Protects the routes behind it with `requirement` (default: any active token) and, per request, the
-    /// scopes `additionalScopes` reads from it.
+    /// scopes `additionalScopes` reads from it; decides about `describedRequest` when given (else about
+    /// the request itself).
     public init(
         _ authorizer: BearerTokenAuthorizer,
         requirement: AccessRequirement = .activeToken,
-        additionalScopes: (@Sendable (Request) -> [String])? = nil
+        additionalScopes: (@Sendable (Request) -> [String])? = nil,
+        describedRequest: (@Sendable (Request, Context) async -> ProtectedResourceRequest)? = nil
     ) {
         self.authorizer = authorizer
         self.requirement = requirement
         self.additionalScopes = additionalScopes
+        self.describedRequest = describedRequest
     }
 
     /// Decides, then calls the route with the identity in the context, or answers the refusal.
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let requirement = additionalScopes.map { self.requirement.adding(scopes: $0(request)) } ?? self.requirement
-        var resourceRequest = ProtectedResourceRequest(request.head)
-        if let connection = context as? any ClientCertificateRequestContext, let security = await connection.transportSecurity() {
-            resourceRequest.scheme = "https"
-            resourceRequest.clientCertificate = security.clientCertificate
+        let resourceRequest: ProtectedResourceRequest
+        if let describedRequest {
+            resourceRequest = await describedRequest(request, context)
+        } else {
+            resourceRequest = await Self.resourceRequest(request, context: context)
         }
         switch await authorizer.authorize(resourceRequest, requirement: requirement) {
         case .allowed(let identity):
@@ -61,6 +69,18 @@ where Context.Identity == IntrospectionIdentity {
         case .denied(let denial):
             return Response(denial)
         }
+    }
+
+    /// The request as the authorizer sees it: its method, path, `Host` and header fields, and with a
+    /// ``ClientCertificateRequestContext`` on a TLS connection the `https` scheme and the client
+    /// certificate.
+    public static func resourceRequest(_ request: Request, context: Context) async -> ProtectedResourceRequest {
+        var resourceRequest = ProtectedResourceRequest(request.head)
+        if let connection = context as? any ClientCertificateRequestContext, let security = await connection.transportSecurity() {
+            resourceRequest.scheme = "https"
+            resourceRequest.clientCertificate = security.clientCertificate
+        }
+        return resourceRequest
     }
 }
 
