@@ -43,10 +43,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
-        // The client certificate of a TLS connection in the framework adapters (RFC 8705 certificate-bound
-        // tokens); already in the graph through async-http-client, Hummingbird and Vapor.
+        // TLS: the client certificate of tls_client_auth in the default transport, the local authorization
+        // server's TLS in IntrospectionTesting, and the client certificate of a TLS connection in the
+        // framework adapters (RFC 8705 certificate-bound tokens); already in the graph through
+        // async-http-client, Hummingbird and Vapor.
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // Validating client certificates in the Vapor adapter (RFC 5280 path validation).
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.0"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.0"),
         // The framework adapters (IntrospectionHummingbird, IntrospectionVapor) and the example server.
@@ -90,6 +93,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .target(
@@ -108,6 +112,8 @@ let package = Package(
                 "IntrospectionJWT",
                 "IntrospectionRemoteKeys",
                 "IntrospectionAsyncHTTPClient",
+                // ClientAuthenticationMethod: the checker authenticates as the client does.
+                "TokenIntrospectionClient",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
@@ -123,6 +129,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         // Framework-agnostic resource-server support: the cached introspection layer, the RFC 6750
@@ -209,7 +216,11 @@ let package = Package(
         ),
         .testTarget(
             name: "IntrospectionConformanceTests",
-            dependencies: ["IntrospectionConformance", "IntrospectionJWT", "IntrospectionRemoteKeys", "IntrospectionTesting"]
+            dependencies: [
+                "IntrospectionConformance", "IntrospectionJWT", "IntrospectionRemoteKeys", "IntrospectionTesting",
+                "IntrospectionAsyncHTTPClient", "TokenIntrospectionClient",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
         ),
         .testTarget(
             name: "IntrospectionJWTTests",
@@ -254,6 +265,7 @@ let package = Package(
                 "IntrospectionAsyncHTTPClient",
                 "IntrospectionTesting",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .testTarget(

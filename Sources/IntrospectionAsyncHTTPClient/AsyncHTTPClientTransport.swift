@@ -4,6 +4,7 @@ public import HTTPTypes
 public import IntrospectionRemoteKeys
 import NIOCore
 import NIOHTTP1
+public import NIOSSL
 
 /// The default `HTTPTransport`: async-http-client, one request per call, no redirects followed.
 ///
@@ -13,7 +14,11 @@ import NIOHTTP1
 /// proxy or connect-timeout settings; configure it with `redirectConfiguration: .disallow`. Should it
 /// follow redirects anyway, every hop it took is checked against `HTTPURLPolicy` and a response
 /// reached through a non-https hop is refused.
-public struct AsyncHTTPClientTransport: HTTPTransport {
+///
+/// A ``tlsConfiguration`` given to the transport is set on every request (async-http-client's
+/// per-request TLS configuration, in place of the client's own): trust roots of a private CA, and the
+/// client certificate of mutual TLS, which ``presenting(_:)`` adds for `tls_client_auth` (RFC 8705 §2).
+public struct AsyncHTTPClientTransport: HTTPTransport, ClientCertificateTransport {
     /// How long the shared client waits for a connection (TCP and TLS): 2 seconds.
     public static let defaultConnectTimeout: Duration = .seconds(2)
 
@@ -23,15 +28,78 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
 
     /// The client requests go through.
     public let client: HTTPClient
+    /// The TLS configuration set on every request in place of the client's, or nil: the client's own.
+    public let tlsConfiguration: TLSConfiguration?
 
     /// A transport over ``sharedClient``.
     public init() {
         self.client = Self.sharedClient
+        self.tlsConfiguration = nil
     }
 
     /// A transport over `client` (which the caller keeps and shuts down).
     public init(client: HTTPClient) {
         self.client = client
+        self.tlsConfiguration = nil
+    }
+
+    /// A transport over `client` (``sharedClient`` by default) whose every request uses `tlsConfiguration`
+    /// (for example `TLSConfiguration.makeClientConfiguration()` with the `trustRoots` of a private CA).
+    /// Connections of different TLS configurations are pooled apart by the client.
+    public init(client: HTTPClient = Self.sharedClient, tlsConfiguration: TLSConfiguration) {
+        self.client = client
+        self.tlsConfiguration = tlsConfiguration
+    }
+
+    /// A transport over `client` (``sharedClient`` by default) that verifies servers against the CA
+    /// certificates of `pem` only, instead of the system's roots (a private CA, a test CA), with full
+    /// certificate and host name verification. Throws an `HTTPTransportError` (code `connection`: no TLS
+    /// connection could be verified with it) when the text holds no PEM certificate.
+    public init(client: HTTPClient = Self.sharedClient, trustingCertificatesPEM pem: some Collection<UInt8>) throws(HTTPTransportError) {
+        let certificates: [NIOSSLCertificate]
+        do {
+            certificates = try NIOSSLCertificate.fromPEMBytes(Array(pem))
+        } catch {
+            throw HTTPTransportError(.connection, "the CA certificates are not PEM: \(error)")
+        }
+        guard !certificates.isEmpty else { throw HTTPTransportError(.connection, "no PEM certificate among the CA certificates") }
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.trustRoots = .certificates(certificates)
+        self.init(client: client, tlsConfiguration: configuration)
+    }
+
+    /// A transport that presents `certificate` on every TLS connection: ``tlsConfiguration`` (or
+    /// `TLSConfiguration.makeClientConfiguration()`, full certificate verification against the system's
+    /// roots, when there is none) with the certificate chain and private key. The client's own TLS
+    /// settings are not seen by the transport: give them as ``tlsConfiguration``. The PEM text is
+    /// parsed here, once, and a key that does not belong to the certificate is refused here rather than
+    /// at the first connection.
+    public func presenting(_ certificate: TLSClientCertificate) throws(HTTPTransportError) -> any HTTPTransport {
+        var configuration = tlsConfiguration ?? TLSConfiguration.makeClientConfiguration()
+        let chain: [NIOSSLCertificate]
+        do {
+            chain = try NIOSSLCertificate.fromPEMBytes(certificate.certificateChainPEM)
+        } catch {
+            throw HTTPTransportError(.clientCertificateUnusable, "the client certificate is not PEM: \(error)")
+        }
+        guard !chain.isEmpty else {
+            throw HTTPTransportError(.clientCertificateUnusable, "the client certificate file holds no PEM certificate")
+        }
+        let key: NIOSSLPrivateKey
+        do {
+            key = try NIOSSLPrivateKey(bytes: certificate.privateKeyPEM, format: .pem)
+        } catch {
+            throw HTTPTransportError(.clientCertificateUnusable, "the client certificate's key is not an unencrypted PEM private key")
+        }
+        configuration.certificateChain = chain.map { .certificate($0) }
+        configuration.privateKey = .privateKey(key)
+        do {
+            _ = try NIOSSLContext(configuration: configuration)
+        } catch {
+            throw HTTPTransportError(
+                .clientCertificateUnusable, "the private key does not belong to the client certificate, or TLS refused them: \(error)")
+        }
+        return AsyncHTTPClientTransport(client: client, tlsConfiguration: configuration)
     }
 
     /// Sends one request (no redirects followed) and collects the body up to `maximumBodyByteCount`.
@@ -55,6 +123,9 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         }
         if let body {
             clientRequest.body = .bytes(ByteBuffer(bytes: body))
+        }
+        if let tlsConfiguration {
+            clientRequest.tlsConfiguration = tlsConfiguration
         }
         let client = self.client
         let prepared = clientRequest

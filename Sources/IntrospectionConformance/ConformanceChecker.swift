@@ -3,12 +3,15 @@ import HTTPTypes
 public import IntrospectionAsyncHTTPClient
 public import IntrospectionJWT
 public import IntrospectionRemoteKeys
+public import TokenIntrospectionClient
 
 /// Checks an authorization server against RFC 9701 (JWT introspection responses), RFC 7662 and the
 /// RFC 8414 metadata they rely on, by talking to it as a resource server would.
 ///
 /// It discovers the metadata, fetches the JWK Set, then sends: a JWT request for the active token, one
-/// for an inactive token, a plain JSON request, an unauthenticated request and one with a wrong secret.
+/// for an inactive token, two with a `token_type_hint` that does not fit the token, a plain JSON request,
+/// an unauthenticated request and one with wrong credentials (with `private_key_jwt`, also a replayed
+/// assertion). It authenticates as ``Configuration/authenticationMethod`` says (HTTP Basic by default).
 /// Given the resource server's decryption keys (``Configuration/decryptionKeys``), it expects the JWT
 /// answers encrypted, decrypts them and checks the signed JWT inside.
 /// Each finding is a ``ConformanceCheck`` of ``ConformanceChecks/all``; a check whose input is missing
@@ -25,10 +28,21 @@ public struct ConformanceChecker: Sendable {
     public struct Configuration: Sendable {
         /// The issuer identifier of the authorization server.
         public var issuer: String
-        /// The client id of the resource server (HTTP Basic, RFC 6749 §2.3.1).
+        /// The client id of the resource server.
         public var clientID: String
-        /// Its secret. Never part of a report.
+        /// Its secret, for `client_secret_basic` and `client_secret_post` (empty for the other methods).
+        /// Never part of a report.
         public var clientSecret: String
+        /// How the checker authenticates (`client_secret_basic` by default; `client_secret_post`,
+        /// `private_key_jwt` with ``clientAssertion``, `tls_client_auth` with ``clientCertificate``).
+        public var authenticationMethod: ClientAuthenticationMethod
+        /// The client's key and algorithm for `private_key_jwt`: every request gets a fresh assertion.
+        public var clientAssertion: ClientAssertion?
+        /// The `aud` of those assertions; nil: the issuer identifier.
+        public var clientAssertionAudience: String?
+        /// The certificate presented for `tls_client_auth`; the transport must be a
+        /// `ClientCertificateTransport` (the default one is).
+        public var clientCertificate: TLSClientCertificate?
         /// A token the server considers active for this client.
         public var activeToken: String
         /// A token the server considers inactive; a random string when nil.
@@ -61,7 +75,11 @@ public struct ConformanceChecker: Sendable {
             issuedAtTolerance: Duration = .seconds(60),
             decryptionKeys: DecryptionKeySet? = nil,
             allowedKeyManagementAlgorithms: Set<KeyManagementAlgorithm> = KeyManagementAlgorithm.allSupported,
-            allowedContentEncryptionAlgorithms: Set<ContentEncryptionAlgorithm> = ContentEncryptionAlgorithm.allSupported
+            allowedContentEncryptionAlgorithms: Set<ContentEncryptionAlgorithm> = ContentEncryptionAlgorithm.allSupported,
+            authenticationMethod: ClientAuthenticationMethod = .clientSecretBasic,
+            clientAssertion: ClientAssertion? = nil,
+            clientAssertionAudience: String? = nil,
+            clientCertificate: TLSClientCertificate? = nil
         ) {
             self.issuer = issuer
             self.clientID = clientID
@@ -74,6 +92,10 @@ public struct ConformanceChecker: Sendable {
             self.decryptionKeys = decryptionKeys
             self.allowedKeyManagementAlgorithms = allowedKeyManagementAlgorithms
             self.allowedContentEncryptionAlgorithms = allowedContentEncryptionAlgorithms
+            self.authenticationMethod = authenticationMethod
+            self.clientAssertion = clientAssertion
+            self.clientAssertionAudience = clientAssertionAudience
+            self.clientCertificate = clientCertificate
         }
     }
 
@@ -109,11 +131,33 @@ final class ConformanceRun {
     let clock: any IntrospectionClock
     private var outcomes: [String: (outcome: ConformanceOutcome, reason: String)] = [:]
     var metadataURL: String?
+    /// The transport of authenticated introspection requests: one that presents the client certificate
+    /// for `tls_client_auth`, else ``transport``; or why there is none.
+    let authenticatedTransport: Result<any HTTPTransport, ReasonError>
 
     init(configuration: ConformanceChecker.Configuration, transport: any HTTPTransport, clock: any IntrospectionClock) {
         self.configuration = configuration
         self.transport = transport
         self.clock = clock
+        self.authenticatedTransport = Self.authenticatedTransport(configuration: configuration, transport: transport)
+    }
+
+    private static func authenticatedTransport(
+        configuration: ConformanceChecker.Configuration,
+        transport: any HTTPTransport
+    ) -> Result<any HTTPTransport, ReasonError> {
+        guard configuration.authenticationMethod == .tlsClientAuth else { return .success(transport) }
+        guard let certificate = configuration.clientCertificate else {
+            return .failure(ReasonError("tls_client_auth needs the client certificate"))
+        }
+        guard let capable = transport as? any ClientCertificateTransport else {
+            return .failure(ReasonError("tls_client_auth needs a transport that presents client certificates"))
+        }
+        do throws(HTTPTransportError) {
+            return .success(try capable.presenting(certificate))
+        } catch {
+            return .failure(ReasonError("the client certificate cannot be used: \(error.message)"))
+        }
     }
 
     /// The checks in catalogue order; a check that was never reached is a skip.
@@ -164,9 +208,10 @@ final class ConformanceRun {
             skipRest(ConformanceChecks.all, "the metadata cannot be used (metadata.issuer)")
             return
         }
-        let endpoint = checkIntrospectionEndpoint(metadata)
+        var endpoint = checkIntrospectionEndpoint(metadata)
         let jwksURI = checkJWKSURI(metadata)
         let algorithms = checkSigningAlgorithms(metadata)
+        checkAuthenticationMethods(metadata)
         let encryptionAlgorithms = checkEncryptionAlgorithms(metadata)
         var keys: JWKSet? = nil
         if let jwksURI {
@@ -174,14 +219,27 @@ final class ConformanceRun {
         } else {
             skip(ConformanceChecks.jwksDocument, "no usable jwks_uri (metadata.jwks_uri)")
         }
+        if endpoint != nil, let alias = mutualTLSAlias(metadata) { endpoint = alias }
         guard let endpoint else {
             skipRest(ConformanceChecks.all, "no usable introspection_endpoint (metadata.introspection_endpoint)")
             return
         }
         await checkActiveJWT(endpoint: endpoint, keys: keys, advertisedAlgorithms: algorithms, advertisedEncryption: encryptionAlgorithms)
         await checkInactive(endpoint: endpoint, keys: keys)
+        await checkTokenTypeHints(endpoint: endpoint)
         await checkPlainJSON(endpoint: endpoint)
         await checkAuthentication(endpoint: endpoint)
+        await checkAssertionReplay(endpoint: endpoint)
+    }
+
+    /// With `tls_client_auth`, the `mtls_endpoint_aliases.introspection_endpoint` of the metadata when it is
+    /// a usable URL (RFC 8705 §5): the endpoint a mutual-TLS client calls.
+    private func mutualTLSAlias(_ metadata: JSONObject) -> String? {
+        guard configuration.authenticationMethod == .tlsClientAuth,
+            let alias = metadata["mtls_endpoint_aliases"]?.objectValue?["introspection_endpoint"]?.stringValue,
+            HTTPURLPolicy.refusal(for: alias) == nil
+        else { return nil }
+        return alias
     }
 
     // MARK: - HTTP
@@ -202,9 +260,15 @@ final class ConformanceRun {
     }
 
     /// Sends one introspection request (no redirects followed); a transport failure is a one-line reason.
+    /// An authenticated request goes through ``authenticatedTransport``.
     func send(_ request: ConformanceRequests.Request) async -> Result<Received, ReasonError> {
         guard let head = HTTPRequest(method: .post, urlString: request.endpoint, headerFields: request.headerFields) else {
             return .failure(ReasonError("request failed: \(HTTPTransportError.invalidURL.message)"))
+        }
+        let transport: any HTTPTransport
+        switch request.isAuthenticated ? authenticatedTransport : .success(self.transport) {
+        case .success(let value): transport = value
+        case .failure(let error): return .failure(error)
         }
         do {
             let answer = try await transport.sendOnce(head, body: request.body, timeout: configuration.timeout, maximumBodyByteCount: 1 << 20)
@@ -225,8 +289,60 @@ final class ConformanceRun {
         return text
     }
 
-    /// The basic `Authorization` header of the configured client.
-    var basicAuthorization: String {
-        FormURLEncoding.basicAuthorization(clientID: configuration.clientID, clientSecret: configuration.clientSecret)
+    /// The configured client's credentials for one request: fresh each time (a new assertion for
+    /// `private_key_jwt`), or the reason they cannot be made.
+    func credentials() -> Result<ConformanceRequests.Credentials, ReasonError> {
+        let clientID = configuration.clientID
+        switch configuration.authenticationMethod {
+        case .clientSecretPost:
+            return .success(.form([("client_id", clientID), ("client_secret", configuration.clientSecret)]))
+        case .privateKeyJWT:
+            return assertion().map { .form([("client_id", clientID), ("client_assertion_type", ClientAssertion.assertionType), ("client_assertion", $0)]) }
+        case .tlsClientAuth:
+            return .success(.form([("client_id", clientID)]))
+        case .none:
+            return .success(.none)
+        default:
+            return .success(.basic(FormURLEncoding.basicAuthorization(clientID: clientID, clientSecret: configuration.clientSecret)))
+        }
+    }
+
+    /// A fresh client assertion (RFC 7523 §2.2), issued at the clock's time.
+    func assertion() -> Result<String, ReasonError> {
+        guard let clientAssertion = configuration.clientAssertion else {
+            return .failure(ReasonError("private_key_jwt needs the client's key"))
+        }
+        do throws(IntrospectionJWTError) {
+            return .success(try clientAssertion.make(
+                clientID: configuration.clientID, audience: configuration.clientAssertionAudience ?? configuration.issuer, now: clock.now))
+        } catch {
+            return .failure(ReasonError("the client assertion could not be signed: \(error.message)"))
+        }
+    }
+
+    /// An introspection request for `token` with the configured credentials, or why it cannot be made.
+    func authenticatedRequest(
+        endpoint: String,
+        token: String,
+        accept: String,
+        extraParameters: [(String, String)] = []
+    ) -> Result<ConformanceRequests.Request, ReasonError> {
+        credentials().map { credentials in
+            ConformanceRequests.introspection(
+                endpoint: endpoint, token: token, accept: accept, credentials: credentials, extraParameters: extraParameters)
+        }
+    }
+
+    /// Sends an authenticated request for `token`.
+    func sendAuthenticated(
+        endpoint: String,
+        token: String,
+        accept: String,
+        extraParameters: [(String, String)] = []
+    ) async -> Result<Received, ReasonError> {
+        switch authenticatedRequest(endpoint: endpoint, token: token, accept: accept, extraParameters: extraParameters) {
+        case .success(let request): await send(request)
+        case .failure(let error): .failure(error)
+        }
     }
 }

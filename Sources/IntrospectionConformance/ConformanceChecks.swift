@@ -37,6 +37,14 @@ public enum ConformanceChecks {
     public static let metadataSigningAlgorithms = ConformanceCheckDefinition(
         "metadata.introspection_signing_alg_values_supported", "signing algorithms advertised", "RFC 9701 §7", .should)
 
+    /// `introspection_endpoint_auth_methods_supported` is a non-empty array of strings that lists the
+    /// method the checker authenticates with (`client_secret_basic` unless configured otherwise). RFC 8414
+    /// §2 makes the member OPTIONAL, but without it a resource server can only guess how to authenticate
+    /// (and RFC 9701 §5 refuses unauthenticated calls), so a missing or incomplete list is reported as a
+    /// SHOULD.
+    public static let metadataAuthenticationMethods = ConformanceCheckDefinition(
+        "metadata.introspection_endpoint_auth_methods_supported", "client authentication methods advertised", "RFC 8414 §2", .should)
+
     /// `introspection_encryption_alg_values_supported`, when published, does not list `RSA1_5`: RSAES-PKCS1-v1_5
     /// key transport is open to padding-oracle attacks, and RFC 8725 §3.2 says to avoid it (a resource
     /// server that registers it invites them). Passes when the member is absent.
@@ -168,6 +176,22 @@ public enum ConformanceChecks {
     public static let inactiveExactlyFalse = ConformanceCheckDefinition(
         "inactive.active_false", "inactive token_introspection is exactly {\"active\": false}", "RFC 9701 §5", .must)
 
+    // MARK: - token_type_hint (RFC 7662 §2.1)
+
+    /// The active token, sent with `token_type_hint=refresh_token` (a hint of the wrong type), is still
+    /// answered `active: true`: "If the server is unable to locate the token using the given hint, it MUST
+    /// extend its search across all of its supported token types" (RFC 7662 §2.1). Skipped unless the
+    /// active answer passed `jwt.status`, `jwt.compact` and `jwt.token_introspection`.
+    public static let tokenTypeHintWrong = ConformanceCheckDefinition(
+        "token_type_hint.wrong", "active token found despite a wrong token_type_hint", "RFC 7662 §2.1", .must)
+
+    /// The active token, sent with a `token_type_hint` no registry defines, is still answered
+    /// `active: true` (a 400 `unsupported_token_type`, which RFC 7009 has for revocation, fails): a hint
+    /// the server does not know cannot locate the token, so the same MUST applies, and the server MAY
+    /// ignore the parameter (RFC 7662 §2.1).
+    public static let tokenTypeHintUnknown = ConformanceCheckDefinition(
+        "token_type_hint.unknown", "active token found despite an unknown token_type_hint", "RFC 7662 §2.1", .must)
+
     // MARK: - Plain JSON (RFC 7662)
 
     /// A request without the JWT media type (`Accept: application/json`) for the active token is still
@@ -183,27 +207,38 @@ public enum ConformanceChecks {
     public static let authUnauthenticated = ConformanceCheckDefinition(
         "auth.unauthenticated", "unauthenticated request refused with 400", "RFC 9701 §4, §5, §8.2", .must)
 
-    /// HTTP Basic with the right client id and a wrong secret is refused with 401 `invalid_client`
-    /// (RFC 7662 §2.3, RFC 6749 §5.2).
+    /// Wrong credentials of the configured method are refused with 401 `invalid_client` (RFC 7662 §2.3,
+    /// RFC 6749 §5.2): the right client id with a wrong secret (HTTP Basic or in the form), or for
+    /// `private_key_jwt` a fresh assertion whose signature does not verify. Skipped for `tls_client_auth`
+    /// (the checker holds one certificate only).
     public static let authWrongCredentials = ConformanceCheckDefinition(
         "auth.wrong_credentials", "wrong credentials refused with 401", "RFC 7662 §2.3; RFC 6749 §5.2", .must)
 
     /// That 401 carries a `WWW-Authenticate` header, which RFC 6749 §5.2 requires when the client
-    /// authenticated with the `Authorization` header. Skipped unless the status was 401.
+    /// authenticated with the `Authorization` header. Skipped unless the status was 401 and the wrong
+    /// credentials were sent in that header (`client_secret_basic`).
     public static let authChallenge = ConformanceCheckDefinition(
         "auth.www_authenticate", "401 carries WWW-Authenticate", "RFC 6749 §5.2", .must)
+
+    /// With `private_key_jwt`: an assertion accepted once is refused when the same one (same `jti`) comes
+    /// again. RFC 7523 §3 lets the server keep the `jti` values it has seen until their `exp`; OpenID
+    /// Connect Core §9 has the assertion used only once. A replayed assertion accepted is reported as a
+    /// SHOULD. Skipped with any other method, or when the first use was not accepted.
+    public static let authAssertionReplay = ConformanceCheckDefinition(
+        "auth.assertion_replay", "replayed client assertion refused", "RFC 7523 §3; OpenID Connect Core §9", .should)
 
     /// Every check, in report order.
     public static let all: [ConformanceCheckDefinition] = [
         metadataLocation, metadataIssuer, metadataIntrospectionEndpoint, metadataJWKSURI, metadataSigningAlgorithms,
-        metadataNoRSA15,
+        metadataAuthenticationMethods, metadataNoRSA15,
         jwksDocument,
         jwtStatus, jwtNotDowngraded, jwtContentType,
         jweEncrypted, jweContentType, jweAlgorithm, jweContentEncryption, jweDecrypts,
         jwtCompact, jwtType, jwtAlgorithm, jwtKeyID, jwtSignature,
         jwtIssuer, jwtAudience, jwtIssuedAt, jwtTokenIntrospection, jwtNoTopLevelSubject, jwtNoTopLevelExpiration,
         inactiveStatus, inactiveSignature, inactiveExactlyFalse,
+        tokenTypeHintWrong, tokenTypeHintUnknown,
         jsonResponse,
-        authUnauthenticated, authWrongCredentials, authChallenge,
+        authUnauthenticated, authWrongCredentials, authChallenge, authAssertionReplay,
     ]
 }

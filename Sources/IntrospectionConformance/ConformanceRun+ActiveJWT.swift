@@ -16,11 +16,8 @@ extension ConformanceRun {
     /// The JWT request for the active token and every `jwt.*` check on its answer (with the `jwe.*` checks
     /// first when the resource server registered encryption).
     func checkActiveJWT(endpoint: String, keys: JWKSet?, advertisedAlgorithms: [String]?, advertisedEncryption: AdvertisedEncryption) async {
-        let request = ConformanceRequests.introspection(
-            endpoint: endpoint, token: configuration.activeToken, accept: ConformanceRequests.jwtMediaType,
-            authorization: basicAuthorization)
         let answer: Received
-        switch await send(request) {
+        switch await sendAuthenticated(endpoint: endpoint, token: configuration.activeToken, accept: ConformanceRequests.jwtMediaType) {
         case .success(let value): answer = value
         case .failure(let error):
             fail(ConformanceChecks.jwtStatus, error.reason)

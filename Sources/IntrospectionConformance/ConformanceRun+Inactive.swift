@@ -1,6 +1,7 @@
 import HTTPTypes
 import IntrospectionJWT
 import IntrospectionRemoteKeys
+import TokenIntrospectionClient
 
 extension ConformanceRun {
     /// The `inactive.*` checks, in report order.
@@ -25,10 +26,8 @@ extension ConformanceRun {
         }
         guard let keys else { return skipRest(Self.inactiveChecks, "no JWK Set (jwks.document)") }
         let token = configuration.inactiveToken ?? ConformanceRequests.randomToken()
-        let request = ConformanceRequests.introspection(
-            endpoint: endpoint, token: token, accept: ConformanceRequests.jwtMediaType, authorization: basicAuthorization)
         let response: Received
-        switch await send(request) {
+        switch await sendAuthenticated(endpoint: endpoint, token: token, accept: ConformanceRequests.jwtMediaType) {
         case .success(let value): response = value
         case .failure(let error):
             fail(ConformanceChecks.inactiveStatus, error.reason)
@@ -79,10 +78,8 @@ extension ConformanceRun {
     /// `json.response`: the active token without the JWT media type.
     func checkPlainJSON(endpoint: String) async {
         let check = ConformanceChecks.jsonResponse
-        let request = ConformanceRequests.introspection(
-            endpoint: endpoint, token: configuration.activeToken, accept: "application/json", authorization: basicAuthorization)
         let response: Received
-        switch await send(request) {
+        switch await sendAuthenticated(endpoint: endpoint, token: configuration.activeToken, accept: "application/json") {
         case .success(let value): response = value
         case .failure(let error): return fail(check, error.reason)
         }
@@ -110,7 +107,7 @@ extension ConformanceRun {
     /// `auth.unauthenticated`, `auth.wrong_credentials` and `auth.www_authenticate`.
     func checkAuthentication(endpoint: String) async {
         let unauthenticated = ConformanceRequests.introspection(
-            endpoint: endpoint, token: configuration.activeToken, accept: ConformanceRequests.jwtMediaType, authorization: nil)
+            endpoint: endpoint, token: configuration.activeToken, accept: ConformanceRequests.jwtMediaType, credentials: .none)
         switch await send(unauthenticated) {
         case .failure(let error): fail(ConformanceChecks.authUnauthenticated, error.reason)
         case .success(let response):
@@ -121,10 +118,15 @@ extension ConformanceRun {
             }
         }
 
-        let wrongSecret = FormURLEncoding.basicAuthorization(
-            clientID: configuration.clientID, clientSecret: configuration.clientSecret + "-wrong")
-        let wrong = ConformanceRequests.introspection(
-            endpoint: endpoint, token: configuration.activeToken, accept: ConformanceRequests.jwtMediaType, authorization: wrongSecret)
+        let wrong: ConformanceRequests.Request
+        switch wrongCredentialsRequest(endpoint: endpoint) {
+        case .success(let request): wrong = request
+        case .failure(let skipped):
+            skip(ConformanceChecks.authWrongCredentials, skipped.reason)
+            skip(ConformanceChecks.authChallenge, "no wrong credentials sent (auth.wrong_credentials)")
+            return
+        }
+        let usesAuthorizationHeader = wrong.headerFields[.authorization] != nil
         switch await send(wrong) {
         case .failure(let error):
             fail(ConformanceChecks.authWrongCredentials, error.reason)
@@ -137,10 +139,125 @@ extension ConformanceRun {
                 return
             }
             pass(ConformanceChecks.authWrongCredentials, Self.describeStatus(response))
+            guard usesAuthorizationHeader else {
+                // RFC 6749 §5.2 asks for the challenge only after an Authorization header.
+                return skip(ConformanceChecks.authChallenge, "\(configuration.authenticationMethod) does not use the Authorization header")
+            }
             if let challenge = response.headerFields[.wwwAuthenticate] {
                 pass(ConformanceChecks.authChallenge, "WWW-Authenticate: \(quoted(challenge, limit: 60))")
             } else {
                 fail(ConformanceChecks.authChallenge, "the 401 has no WWW-Authenticate header")
+            }
+        }
+    }
+
+    /// The request of `auth.wrong_credentials`, by method: a wrong secret (Basic or in the form), an
+    /// assertion whose signature is spoiled; or why none can be made (`tls_client_auth`: the checker has
+    /// one certificate; `none`: nothing to get wrong).
+    func wrongCredentialsRequest(endpoint: String) -> Result<ConformanceRequests.Request, ReasonError> {
+        let clientID = configuration.clientID
+        let credentials: ConformanceRequests.Credentials
+        switch configuration.authenticationMethod {
+        case .clientSecretBasic:
+            credentials = .basic(FormURLEncoding.basicAuthorization(clientID: clientID, clientSecret: configuration.clientSecret + "-wrong"))
+        case .clientSecretPost:
+            credentials = .form([("client_id", clientID), ("client_secret", configuration.clientSecret + "-wrong")])
+        case .privateKeyJWT:
+            switch assertion() {
+            case .success(let assertion):
+                credentials = .form([
+                    ("client_id", clientID), ("client_assertion_type", ClientAssertion.assertionType),
+                    ("client_assertion", Self.spoilingSignature(of: assertion)),
+                ])
+            case .failure(let error):
+                return .failure(error)
+            }
+        default:
+            return .failure(ReasonError("\(configuration.authenticationMethod): the checker has no wrong credentials to present"))
+        }
+        return .success(ConformanceRequests.introspection(
+            endpoint: endpoint, token: configuration.activeToken, accept: ConformanceRequests.jwtMediaType, credentials: credentials))
+    }
+
+    /// The JWS with the first character of its signature changed: the same claims, a signature that does
+    /// not verify.
+    static func spoilingSignature(of jws: String) -> String {
+        guard let dot = jws.lastIndex(of: "."), jws.index(after: dot) < jws.endIndex else { return jws + "A" }
+        let first = jws[jws.index(after: dot)]
+        return String(jws[...dot]) + (first == "A" ? "B" : "A") + String(jws[jws.index(dot, offsetBy: 2)...])
+    }
+
+    // MARK: - private_key_jwt replay (RFC 7523 §3)
+
+    /// `auth.assertion_replay`: with `private_key_jwt`, one assertion sent twice. The first use must be
+    /// accepted (else the check is skipped); the second should be refused.
+    func checkAssertionReplay(endpoint: String) async {
+        let check = ConformanceChecks.authAssertionReplay
+        guard configuration.authenticationMethod == .privateKeyJWT else {
+            return skip(check, "only with private_key_jwt (the checker authenticates with \(configuration.authenticationMethod))")
+        }
+        let request: ConformanceRequests.Request
+        switch authenticatedRequest(endpoint: endpoint, token: configuration.activeToken, accept: ConformanceRequests.jwtMediaType) {
+        case .success(let value): request = value
+        case .failure(let error): return skip(check, error.reason)
+        }
+        switch await send(request) {
+        case .failure(let error): return skip(check, "the first use failed: \(error.reason)")
+        case .success(let first) where first.status != 200:
+            return skip(check, "the first use of the assertion was not accepted: \(Self.describeStatus(first))")
+        case .success:
+            break
+        }
+        switch await send(request) {
+        case .failure(let error): fail(check, "the replay got no answer: \(error.reason)")
+        case .success(let replay) where (200..<300).contains(replay.status):
+            fail(check, "the same assertion (same jti) was accepted twice: \(Self.describeStatus(replay))")
+        case .success(let replay):
+            pass(check, "the replayed assertion was refused: \(Self.describeStatus(replay))")
+        }
+    }
+
+    // MARK: - token_type_hint (RFC 7662 §2.1)
+
+    /// A `token_type_hint` that does not fit the token (`refresh_token` for the active access token), and
+    /// one that no registry knows.
+    static let wrongHint = "refresh_token"
+    /// An unregistered `token_type_hint` value.
+    static let unknownHint = "urn:example:unknown-token-type"
+
+    /// `token_type_hint.wrong` and `token_type_hint.unknown`: the active token, asked about with a hint of
+    /// the wrong type and with an unknown hint, is still found (RFC 7662 §2.1: when the hint does not find
+    /// it, the server MUST extend its search across all of its supported token types).
+    func checkTokenTypeHints(endpoint: String) async {
+        let checks = [ConformanceChecks.tokenTypeHintWrong, ConformanceChecks.tokenTypeHintUnknown]
+        if let failed = firstNotPassed([ConformanceChecks.jwtStatus, ConformanceChecks.jwtCompact, ConformanceChecks.jwtTokenIntrospection]) {
+            return skipRest(checks, "the active answer did not pass \(failed.id)")
+        }
+        for (check, hint) in zip(checks, [Self.wrongHint, Self.unknownHint]) {
+            let response: Received
+            switch await sendAuthenticated(
+                endpoint: endpoint, token: configuration.activeToken, accept: ConformanceRequests.jwtMediaType,
+                extraParameters: [("token_type_hint", hint)])
+            {
+            case .success(let value): response = value
+            case .failure(let error):
+                fail(check, error.reason)
+                continue
+            }
+            guard response.status == 200 else {
+                fail(check, "\(Self.describeStatus(response)) for token_type_hint=\(hint)")
+                continue
+            }
+            do {
+                let rules = try signedRules(of: String(decoding: response.body, as: UTF8.self))
+                let active = rules.claims["token_introspection"]?.objectValue?["active"]
+                if active == .bool(true) {
+                    pass(check, "token_type_hint=\(hint): still active")
+                } else {
+                    fail(check, "token_type_hint=\(hint): \"active\" is \(active.map { quoted($0) } ?? "missing"): the search was not extended")
+                }
+            } catch {
+                fail(check, "token_type_hint=\(hint): the answer is not a JWT: \(error.message)")
             }
         }
     }

@@ -1,5 +1,6 @@
 import IntrospectionJWT
 import IntrospectionRemoteKeys
+import TokenIntrospectionClient
 
 extension ConformanceRun {
     /// `metadata.location` and `metadata.issuer`: reads the RFC 8414 URL, then the OpenID Connect
@@ -93,6 +94,26 @@ extension ConformanceRun {
             pass(check, names.joined(separator: ", "))
         }
         return names
+    }
+
+    /// `metadata.introspection_endpoint_auth_methods_supported`: a non-empty array of strings that lists
+    /// the method the checker authenticates with.
+    func checkAuthenticationMethods(_ metadata: JSONObject) {
+        let check = ConformanceChecks.metadataAuthenticationMethods
+        let member = "introspection_endpoint_auth_methods_supported"
+        let method = configuration.authenticationMethod.rawValue
+        do {
+            guard let names = try AuthorizationServerMetadata.strings(member, of: metadata) else {
+                return fail(check, "the metadata has no \"\(member)\"")
+            }
+            guard !names.isEmpty else { return fail(check, "\"\(member)\" is empty") }
+            guard names.contains(method) else {
+                return fail(check, "\"\(member)\" does not list \(method), the method the checker authenticates with: \(names.joined(separator: ", "))")
+            }
+            pass(check, names.joined(separator: ", "))
+        } catch {
+            fail(check, error.message)
+        }
     }
 
     /// `jwks.document`: the key set, when it has a usable key, fetched with the package's one JWKS

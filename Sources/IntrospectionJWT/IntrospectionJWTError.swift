@@ -53,8 +53,13 @@ public struct IntrospectionJWTError: Error, Sendable, Hashable, CustomStringConv
         public static let jwksUnavailable = Code(rawValue: "jwks_unavailable")
         /// The decryption keys could not be loaded (no such file, not a JWK Set or PEM key, no usable key).
         public static let decryptionKeysUnavailable = Code(rawValue: "decryption_keys_unavailable")
+        /// A signing key (the client's key for `private_key_jwt`, ``JWTSigningKey``) could not be loaded: not
+        /// a PEM or JWK private key, a public key, a key type that cannot sign, an RSA modulus under 2048
+        /// bits. Never reported by the verifier.
+        public static let signingKeyUnavailable = Code(rawValue: "signing_key_unavailable")
 
-        /// Every code, in the order the verifier checks them. An encrypted response is checked for
+        /// Every code the verifier reports, in the order it checks them (``signingKeyUnavailable`` is
+        /// reported by signing, never by verification, and is not among them). An encrypted response is checked for
         /// `malformed`, `unsupported_encryption`, `wrong_type` (`cty`), `unsupported_critical_header` and
         /// `decryption_failed`; its inner JWS then goes through the whole list again from `malformed`.
         public static let allCases: [Code] = [

@@ -12,9 +12,10 @@ struct ConformanceCommand: AsyncParsableCommand {
         abstract: "Check an authorization server's JWT introspection responses against RFC 9701.",
         discussion: """
             Discovers the issuer's metadata, then sends a JWT request for the active token, one for an \
-            inactive token (a random one unless --inactive-token is given), a plain JSON request, an \
-            unauthenticated request and one with a wrong secret. Each check is reported with its RFC \
-            section, level (MUST, SHOULD, ...) and outcome (pass, fail, skip) with a reason.
+            inactive token (a random one unless --inactive-token is given), two with a token_type_hint \
+            that does not fit, a plain JSON request, an unauthenticated request and one with wrong \
+            credentials (with --auth private_key_jwt, also a replayed assertion). Each check is reported \
+            with its RFC section, level (MUST, SHOULD, ...) and outcome (pass, fail, skip) with a reason.
 
             With --decryption-keys (or --decrypt-with-client-secret, or --require-encryption) the resource \
             server registered encryption (RFC 9701 §6): the jwe.* checks expect encrypted answers and \
@@ -66,9 +67,9 @@ struct ConformanceCommand: AsyncParsableCommand {
     /// The resource server's decryption keys when it registered encryption (`--decryption-keys`,
     /// `--decrypt-with-client-secret` or `--require-encryption` given), else nil; a ``ConfigurationError``
     /// for a key file that cannot be used.
-    func decryptionKeys(secret: String) throws -> DecryptionKeySet? {
+    func decryptionKeys(secret: String?) throws -> DecryptionKeySet? {
         var keys = try decryption.keySet()
-        if credentials.decryptWithClientSecret {
+        if credentials.decryptWithClientSecret, let secret {
             do {
                 keys = keys.merging(try DecryptionKeySet(clientSecret: secret))
             } catch {
@@ -80,7 +81,7 @@ struct ConformanceCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let secret = try credentials.secret()
+        let secret = try credentials.secretIfNeeded()
         let (timeout, tolerance) = try durations()
         let (keyManagement, contentEncryption) = try decryption.allowedAlgorithms()
         let decryptionKeys: DecryptionKeySet?
@@ -90,12 +91,16 @@ struct ConformanceCommand: AsyncParsableCommand {
             StandardError.write("error: \(IntrospectionJWTError.Code.decryptionKeysUnavailable): \(error.description)")
             throw ExitCode(ExitStatus.usageOrConfiguration)
         }
+        // The client's key or certificate (exit 2 before any request when a file cannot be used).
+        let transport = try credentials.transport()
+        let (assertion, certificate) = try credentials.clientAuthentication(transport: transport)
         let checker = ConformanceChecker(configuration: .init(
-            issuer: credentials.issuer, clientID: credentials.clientID, clientSecret: secret, activeToken: activeToken,
+            issuer: credentials.issuer, clientID: credentials.clientID, clientSecret: secret ?? "", activeToken: activeToken,
             inactiveToken: inactiveToken, audience: audience, timeout: timeout, issuedAtTolerance: tolerance,
             decryptionKeys: decryptionKeys, allowedKeyManagementAlgorithms: keyManagement,
-            allowedContentEncryptionAlgorithms: contentEncryption
-        ))
+            allowedContentEncryptionAlgorithms: contentEncryption, authenticationMethod: credentials.auth.method,
+            clientAssertion: assertion, clientAssertionAudience: credentials.clientAssertionAudience, clientCertificate: certificate
+        ), transport: transport)
         let report = await checker.run()
         switch output {
         case .text: print(report.text)

@@ -16,6 +16,11 @@ struct IntrospectCommand: AsyncParsableCommand {
             --jwks are given. The client secret is read from $\(ClientCredentialOptions.secretVariable) when \
             --client-secret is absent, so that it stays out of shell history; it is never printed.
 
+            --auth private_key_jwt signs a fresh RFC 7523 assertion with --client-key for every call \
+            (iss = sub = the client id, aud = the issuer, a new jti, exp within 60 s); --auth \
+            tls_client_auth presents --client-cert on the TLS connection (RFC 8705). --ca-cert trusts a \
+            private CA for the server's certificate.
+
             An encrypted answer (RFC 9701 §5-6) is decrypted with --decryption-keys (or \
             --decrypt-with-client-secret); with --require-encryption a signed-only answer fails with \
             encryption_required.
@@ -48,13 +53,15 @@ struct IntrospectCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let secret = try credentials.secret()
+        let secret = try credentials.secretIfNeeded()
         var options = try call.clientOptions(credentials: credentials, secret: secret)
-        // The local key files first: no call is made by a run that cannot decrypt.
+        // The local key files first: no call is made by a run that cannot decrypt, or cannot authenticate
+        // (exit 2 before any request when the client's key or certificate cannot be used).
         options.decryption = try decryption.clientOptions(derivingKeysFromClientSecret: credentials.decryptWithClientSecret)
+        let transport = try credentials.authenticate(&options)
         let token = try readToken()
         // The library's log messages go where the tool's do: standard error, off unless INTROSPECTION_JWT_LOG_LEVEL says.
-        let client = IntrospectionClient(options: options, logger: KeyLoading.logger)
+        let client = IntrospectionClient(options: options, transport: transport, logger: KeyLoading.logger)
         let response = await client.introspect(token: token, tokenTypeHint: tokenTypeHint.map(TokenTypeHint.init(rawValue:)))
         let reporter = IntrospectionReporter(format: output, requestedFormat: call.format.format)
         reporter.report(response)
@@ -77,19 +84,6 @@ struct IntrospectCommand: AsyncParsableCommand {
             if !trimmed.isEmpty { return trimmed }
         }
         throw ValidationError("No token on standard input.")
-    }
-}
-
-/// `--auth`: the client authentication method.
-enum AuthenticationOption: String, ExpressibleByArgument, CaseIterable, Sendable {
-    case basic
-    case post
-
-    var method: ClientAuthenticationMethod {
-        switch self {
-        case .basic: .clientSecretBasic
-        case .post: .clientSecretPost
-        }
     }
 }
 

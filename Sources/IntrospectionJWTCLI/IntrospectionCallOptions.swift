@@ -5,17 +5,15 @@ import IntrospectionRemoteKeys
 import TokenIntrospectionClient
 
 /// How to call the introspection endpoint and check its answers, shared by `introspect` and
-/// `forward-auth`: the endpoint and keys (discovered from the issuer unless given), client
-/// authentication, the format asked for, and the checks of the default verifier.
+/// `forward-auth`: the endpoint and keys (discovered from the issuer unless given), the format asked
+/// for, and the checks of the default verifier. Client authentication (`--auth` and its keys) is in
+/// ``ClientCredentialOptions``, which `conformance` shares too.
 struct IntrospectionCallOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The introspection endpoint (default: discovered from the issuer).", valueName: "url"))
     var endpoint: String?
 
     @Option(name: .long, help: ArgumentHelp("The issuer's JWK Set URL (default: discovered from the issuer).", valueName: "url"))
     var jwks: String?
-
-    @Option(name: .long, help: "Client authentication: basic (client_secret_basic) or post (client_secret_post).")
-    var auth: AuthenticationOption = .basic
 
     @Option(name: .long, help: "Response format to ask for.")
     var format: FormatOption = .jwt
@@ -50,7 +48,7 @@ struct IntrospectionCallOptions: ParsableArguments {
             endpoint: endpoint,
             clientID: credentials.clientID,
             clientSecret: secret,
-            authenticationMethod: auth.method,
+            authenticationMethod: credentials.auth.method,
             responseFormat: format.format,
             jwksURI: jwks,
             audiences: audience.isEmpty ? nil : audience,

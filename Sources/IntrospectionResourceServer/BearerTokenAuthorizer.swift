@@ -13,7 +13,7 @@ public import Metrics
 /// | `Authorization` not one `Bearer <b64token>` | 400, `…, error="invalid_request"` |
 /// | token inactive | 401, `…, error="invalid_token"` |
 /// | active, a required scope missing (or the predicate false) | 403, `…, error="insufficient_scope", scope="<required scopes>"` |
-/// | the authorization server unreachable, timing out, 5xx, 429, or the concurrency bound hit | 503, `Retry-After` |
+/// | the authorization server unreachable, timing out, 5xx, 429, or the concurrency bound hit | 503, `Retry-After` (the server's remaining one when it sent one) |
 /// | the authorization server's answer fails verification, is downgraded, or is not RFC 7662 | 502, logged at error level with the verifier's code |
 /// | active and the requirement met | ``AccessDecision/allowed(_:)`` |
 ///
@@ -258,7 +258,8 @@ public struct BearerTokenAuthorizer: Sendable {
             description = failure?.message ?? "the request does not show the key or certificate the token is bound to"
         case .unavailable:
             (status, error, description) = (.serviceUnavailable, "temporarily_unavailable", "the token cannot be checked now; retry later")
-            fields[.retryAfter] = String(retryAfterSeconds)
+            // The authorization server's own remaining Retry-After when it gave one, else the configured one.
+            fields[.retryAfter] = String(failure?.retryAfter.map(Self.wholeSeconds) ?? retryAfterSeconds)
             challenged = false
         case .invalidAnswer:
             (status, error, description) = (.badGateway, "invalid_introspection_response", "the authorization server's answer could not be verified")
@@ -285,8 +286,11 @@ public struct BearerTokenAuthorizer: Sendable {
     }
 
     /// ``retryAfter`` in whole seconds, rounded up, at least 1.
-    var retryAfterSeconds: Int {
-        let (seconds, attoseconds) = retryAfter.components
+    var retryAfterSeconds: Int { Self.wholeSeconds(retryAfter) }
+
+    /// A duration in whole seconds, rounded up, at least 1 (a `Retry-After` value).
+    static func wholeSeconds(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
         return max(1, Int(seconds) + (attoseconds > 0 ? 1 : 0))
     }
 }

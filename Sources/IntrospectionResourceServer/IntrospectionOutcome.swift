@@ -10,8 +10,9 @@ public enum IntrospectionOutcome: Sendable {
     /// resource server), in an answer that verified: the caller's token is bad (401 `invalid_token`).
     case inactive
     /// No verdict could be had now: the authorization server could not be reached, timed out, answered
-    /// 5xx or 429, its keys could not be fetched, or the bound on concurrent calls was reached. Nothing
-    /// is cached; the caller may retry (503 with `Retry-After`).
+    /// 5xx or 429 (or asked to wait with `Retry-After`, and the time has not passed), its keys could not
+    /// be fetched, or the bound on concurrent calls was reached. Nothing is cached; the caller may retry
+    /// (503 with `Retry-After`: the authorization server's remaining wait when it gave one).
     case unavailable(ResourceServerError)
     /// The authorization server answered, but not with something that can be trusted: the signature or
     /// a claim failed verification, a plain answer came back to a request for a signed one, the body is
@@ -55,9 +56,13 @@ public enum IntrospectionOutcome: Sendable {
         if kind == .transport {
             return .unavailable(ResourceServerError(.asUnreachable, error.message))
         }
+        if kind == .unavailable {
+            // The client holds calls back after a Retry-After: the AS is unavailable for that long.
+            return .unavailable(ResourceServerError(.asUnavailable, error.message, retryAfter: error.retryAfter))
+        }
         if kind == .httpStatus {
             if let status, status >= 500 || status == 429 {
-                return .unavailable(ResourceServerError(.asUnavailable, error.message, httpStatus: status))
+                return .unavailable(ResourceServerError(.asUnavailable, error.message, httpStatus: status, retryAfter: error.retryAfter))
             }
             return .invalidAnswer(ResourceServerError(.callRefused, error.message, httpStatus: status))
         }

@@ -18,7 +18,8 @@ public struct ResourceServerError: Error, Sendable, Hashable, CustomStringConver
         public static let malformedAuthorization = Code(rawValue: "malformed_authorization")
         /// The authorization server could not be reached, timed out, or the answer was too large.
         public static let asUnreachable = Code(rawValue: "as_unreachable")
-        /// The authorization server answered 5xx or 429: it is overloaded or failing.
+        /// The authorization server answered 5xx or 429: it is overloaded or failing; or it asked the client
+        /// to wait (`Retry-After`) and the time has not passed (``ResourceServerError/retryAfter``).
         public static let asUnavailable = Code(rawValue: "as_unavailable")
         /// The bound on concurrent calls to the authorization server was reached; the request was not
         /// queued (a flood of unknown tokens cannot become a flood of introspection calls).
@@ -62,13 +63,23 @@ public struct ResourceServerError: Error, Sendable, Hashable, CustomStringConver
     /// For ``Code/verificationFailed`` and ``Code/keysUnavailable``: the verifier's code
     /// (`bad_signature`, `wrong_issuer`, `jwks_unavailable`, ...).
     public let verifierCode: IntrospectionJWTError.Code?
+    /// For ``Code/asUnavailable``: how long the authorization server asked to wait (the remaining time of
+    /// its `Retry-After`), which the 503 passes on as its own `Retry-After`. Nil when it said nothing.
+    public let retryAfter: Duration?
 
     /// Makes an error.
-    public init(_ code: Code, _ message: String, httpStatus: Int? = nil, verifierCode: IntrospectionJWTError.Code? = nil) {
+    public init(
+        _ code: Code,
+        _ message: String,
+        httpStatus: Int? = nil,
+        verifierCode: IntrospectionJWTError.Code? = nil,
+        retryAfter: Duration? = nil
+    ) {
         self.code = code
         self.message = message
         self.httpStatus = httpStatus
         self.verifierCode = verifierCode
+        self.retryAfter = retryAfter
     }
 
     public var description: String { "\(code.rawValue): \(message)" }

@@ -4,8 +4,11 @@ import NIOConcurrencyHelpers
 
 /// An OAuth 2.0 authorization server for tests and examples, on 127.0.0.1 over real sockets:
 ///
-/// - `POST {issuer}/introspect`: RFC 7662 with HTTP Basic (the exact RFC 6749 §2.3.1 header is required)
-///   or `client_secret_post`; JSON answers, or RFC 9701 JWT answers when `Accept` asks for
+/// - `POST {issuer}/introspect`: RFC 7662 with HTTP Basic (the exact RFC 6749 §2.3.1 header is required),
+///   `client_secret_post`, `private_key_jwt` (RFC 7523: the assertion's signature against the client's
+///   registered key, `iss`, `sub`, `aud`, `exp`, `jti`, and a `jti` seen before refused) or, over TLS,
+///   `tls_client_auth` (RFC 8705 §2.1: a certificate of the configured CA whose subject DN, SAN or
+///   thumbprint is the client's); JSON answers, or RFC 9701 JWT answers when `Accept` asks for
 ///   `application/token-introspection+jwt`, signed with RS256, PS256, ES256 (or any algorithm
 ///   ``TestSigningKey`` signs); inactive answers are exactly `{"active":false}`;
 /// - `GET {issuer}/jwks`: the published keys, with rotation (``rotateSigningKey(algorithm:retirePrevious:)``);
@@ -14,7 +17,7 @@ import NIOConcurrencyHelpers
 /// A client that registered encryption (``Client/encryption``) gets every JWT answer signed, then
 /// encrypted to its key (a nested JWT, RFC 9701 §5-6).
 ///
-/// Reference tokens live in memory with their claims (``issueToken(claims:allowedClients:)``).
+/// Reference tokens live in memory with their claims (``issueToken(claims:allowedClients:type:)``).
 /// ``faults`` switches on deliberate deviations for testing clients and conformance checkers.
 public final class LocalAuthorizationServer: StoppableServer {
     /// A registered client (a resource server that may introspect).
@@ -25,24 +28,75 @@ public final class LocalAuthorizationServer: StoppableServer {
         public var secret: String
         /// `aud` of the JWT responses this client receives (RFC 9701 §5); its id by default.
         public var audience: String
-        /// The RFC 8414 authentication methods the client may use (`client_secret_basic`, `client_secret_post`).
+        /// The RFC 8414 authentication methods the client may use (`client_secret_basic`,
+        /// `client_secret_post`, `private_key_jwt`, `tls_client_auth`).
         public var authenticationMethods: Set<String>
         /// How the client registered encrypted responses (RFC 9701 §6), or nil: signed-only answers.
         public var encryption: ClientEncryption?
+        /// The key the client registered for `private_key_jwt` (its `jwks`): assertions must verify with
+        /// its public half.
+        public var assertionKey: TestSigningKey?
+        /// How the client's certificate is recognised for `tls_client_auth` (RFC 8705 §2.1.2).
+        public var certificateBinding: CertificateBinding?
 
-        /// Makes a client that may use both methods.
+        /// Makes a client. The methods default to both secret methods, with `private_key_jwt` when an
+        /// assertion key is given and `tls_client_auth` when a certificate binding is.
         public init(
             id: String,
             secret: String,
             audience: String? = nil,
-            authenticationMethods: Set<String> = ["client_secret_basic", "client_secret_post"],
-            encryption: ClientEncryption? = nil
+            authenticationMethods: Set<String>? = nil,
+            encryption: ClientEncryption? = nil,
+            assertionKey: TestSigningKey? = nil,
+            certificateBinding: CertificateBinding? = nil
         ) {
             self.id = id
             self.secret = secret
             self.audience = audience ?? id
-            self.authenticationMethods = authenticationMethods
+            var methods: Set<String> = ["client_secret_basic", "client_secret_post"]
+            if assertionKey != nil { methods.insert("private_key_jwt") }
+            if certificateBinding != nil { methods.insert("tls_client_auth") }
+            self.authenticationMethods = authenticationMethods ?? methods
             self.encryption = encryption
+            self.assertionKey = assertionKey
+            self.certificateBinding = certificateBinding
+        }
+    }
+
+    /// How the server knows a `tls_client_auth` client by its certificate (RFC 8705 §2.1.2), once the
+    /// certificate chains to the server's ``TLSSettings/authority``.
+    public enum CertificateBinding: Sendable, Hashable {
+        /// `tls_client_auth_subject_dn`: the subject, as an RFC 4514 string, equal to this one.
+        case subjectDN(String)
+        /// `tls_client_auth_san_dns`, `_san_uri`, `_san_ip`, `_san_email`: a subject alternative name
+        /// equal to this one.
+        case alternativeName(TestCertificate.AlternativeName)
+        /// One certificate pinned by its SHA-256 thumbprint (base64url, as `x5t#S256`).
+        case thumbprint(String)
+
+        /// Whether `certificate` is the one this binding names.
+        func matches(_ certificate: TestCertificate) -> Bool {
+            switch self {
+            case .subjectDN(let name): certificate.subjectDN == name
+            case .alternativeName(let name): certificate.alternativeNames.contains(name)
+            case .thumbprint(let thumbprint): certificate.sha256Thumbprint == thumbprint
+            }
+        }
+    }
+
+    /// How the server speaks TLS.
+    public struct TLSSettings: Sendable {
+        /// The CA that issues the server's certificate (for 127.0.0.1) and that client certificates must
+        /// chain to.
+        public var authority: TestCertificateAuthority
+        /// Publish `mtls_endpoint_aliases` with an `introspection_endpoint` of its own
+        /// (`{issuer}/mtls/introspect`, RFC 8705 §5), served like the plain one.
+        public var publishesMutualTLSAlias: Bool
+
+        /// Makes TLS settings.
+        public init(authority: TestCertificateAuthority, publishesMutualTLSAlias: Bool = false) {
+            self.authority = authority
+            self.publishesMutualTLSAlias = publishesMutualTLSAlias
         }
     }
 
@@ -56,18 +110,22 @@ public final class LocalAuthorizationServer: StoppableServer {
         public var issuerPath: String
         /// The faults active from the start.
         public var faults: Faults
+        /// TLS (an `https` issuer, and `tls_client_auth`), or nil: plain HTTP.
+        public var tls: TLSSettings?
 
         /// Makes a configuration.
         public init(
             clients: [Client],
             signingAlgorithm: SignatureAlgorithm = .es256,
             issuerPath: String = "",
-            faults: Faults = .none
+            faults: Faults = .none,
+            tls: TLSSettings? = nil
         ) {
             self.clients = clients
             self.signingAlgorithm = signingAlgorithm
             self.issuerPath = issuerPath
             self.faults = faults
+            self.tls = tls
         }
     }
 
@@ -76,6 +134,8 @@ public final class LocalAuthorizationServer: StoppableServer {
         var claims: JSONObject
         var allowedClients: Set<String>?
         var revoked = false
+        /// `access_token` or `refresh_token` (the RFC 7009 hint values).
+        var type = "access_token"
     }
 
     /// A signing key and the algorithm it signs with.
@@ -94,6 +154,8 @@ public final class LocalAuthorizationServer: StoppableServer {
         var keyCount = 1
         /// Keys that sign but are never published (``Faults/signWithUnpublishedKey``).
         var unpublishedKeys: [SignatureAlgorithm: TestSigningKey] = [:]
+        /// The `jti` of every accepted client assertion (`client id NUL jti`), with its `exp`.
+        var assertionIDs: [String: Double] = [:]
     }
 
     let state: NIOLockedValueBox<State>
@@ -102,10 +164,13 @@ public final class LocalAuthorizationServer: StoppableServer {
     public let issuer: String
     /// The issuer path (e.g. `/tenant-a`).
     let issuerPath: String
+    /// The TLS settings, when the server speaks TLS.
+    let tls: TLSSettings?
 
-    private init(http: TestHTTPServer, issuerPath: String, state: NIOLockedValueBox<State>) {
+    private init(http: TestHTTPServer, issuerPath: String, tls: TLSSettings?, state: NIOLockedValueBox<State>) {
         self.http = http
         self.issuerPath = issuerPath
+        self.tls = tls
         self.issuer = http.baseURL + issuerPath
         self.state = state
     }
@@ -118,11 +183,14 @@ public final class LocalAuthorizationServer: StoppableServer {
         // the server owns the HTTP server, which owns the handler, and a strong reference back would be
         // a cycle that keeps every server of a test run alive (LeakSanitizer reports it at exit).
         let box = NIOLockedValueBox(WeakReference<LocalAuthorizationServer>())
-        let http = try await TestHTTPServer.start { request in
+        let serverTLS = configuration.tls.map { settings in
+            TestHTTPServer.TLS(certificate: settings.authority.issueLoopbackServerCertificate(), requestsClientCertificate: true)
+        }
+        let http = try await TestHTTPServer.start(tls: serverTLS) { request in
             guard let server = box.withLockedValue({ $0.object }) else { return .status(503) }
             return server.handle(request)
         }
-        let server = LocalAuthorizationServer(http: http, issuerPath: configuration.issuerPath, state: state)
+        let server = LocalAuthorizationServer(http: http, issuerPath: configuration.issuerPath, tls: configuration.tls, state: state)
         box.withLockedValue { $0.object = server }
         return server
     }
@@ -132,9 +200,10 @@ public final class LocalAuthorizationServer: StoppableServer {
         client: Client,
         signingAlgorithm: SignatureAlgorithm = .es256,
         issuerPath: String = "",
-        faults: Faults = .none
+        faults: Faults = .none,
+        tls: TLSSettings? = nil
     ) async throws -> LocalAuthorizationServer {
-        try await start(Configuration(clients: [client], signingAlgorithm: signingAlgorithm, issuerPath: issuerPath, faults: faults))
+        try await start(Configuration(clients: [client], signingAlgorithm: signingAlgorithm, issuerPath: issuerPath, faults: faults, tls: tls))
     }
 
     /// Stops the server.
@@ -146,6 +215,8 @@ public final class LocalAuthorizationServer: StoppableServer {
 
     /// The introspection endpoint.
     public var introspectionEndpoint: String { issuer + "/introspect" }
+    /// The introspection endpoint's mutual-TLS alias (``TLSSettings/publishesMutualTLSAlias``).
+    public var mutualTLSIntrospectionEndpoint: String { issuer + "/mtls/introspect" }
     /// The JWK Set.
     public var jwksURI: String { issuer + "/jwks" }
     /// Where RFC 8414 puts the metadata: the well-known path between the host and the issuer path.
@@ -154,11 +225,12 @@ public final class LocalAuthorizationServer: StoppableServer {
     // MARK: - Tokens, keys, faults
 
     /// Stores a reference token with `claims` (the RFC 7662 members of its active answer, `active` aside)
-    /// and returns it. `allowedClients`, when set, limits which clients see it as active.
+    /// and returns it. `allowedClients`, when set, limits which clients see it as active; `type` is the
+    /// token's type as `token_type_hint` names it (`access_token`, `refresh_token`).
     @discardableResult
-    public func issueToken(claims: JSONObject, allowedClients: Set<String>? = nil) -> String {
+    public func issueToken(claims: JSONObject, allowedClients: Set<String>? = nil, type: String = "access_token") -> String {
         let token = Self.randomToken()
-        storeToken(token, claims: claims, allowedClients: allowedClients)
+        storeToken(token, claims: claims, allowedClients: allowedClients, type: type)
         return token
     }
 
@@ -210,9 +282,9 @@ public final class LocalAuthorizationServer: StoppableServer {
         return issueToken(claims: JSONObject(members: claims.members + [.init(name: "cnf", value: confirmation.json)]))
     }
 
-    /// Stores `token` with `claims`.
-    public func storeToken(_ token: String, claims: JSONObject, allowedClients: Set<String>? = nil) {
-        state.withLockedValue { $0.tokens[token] = TokenRecord(claims: claims, allowedClients: allowedClients) }
+    /// Stores `token` with `claims`, as a token of `type` (`access_token` by default).
+    public func storeToken(_ token: String, claims: JSONObject, allowedClients: Set<String>? = nil, type: String = "access_token") {
+        state.withLockedValue { $0.tokens[token] = TokenRecord(claims: claims, allowedClients: allowedClients, type: type) }
     }
 
     /// Revokes a token: from now on it is inactive.
@@ -275,6 +347,8 @@ public final class LocalAuthorizationServer: StoppableServer {
     public var introspectionCount: Int { http.requestCount(path: introspectionPath) }
     /// The path of the introspection endpoint.
     public var introspectionPath: String { issuerPath + "/introspect" }
+    /// The path of the introspection endpoint's mutual-TLS alias.
+    public var mutualTLSIntrospectionPath: String { issuerPath + "/mtls/introspect" }
     /// The path of the JWK Set.
     public var jwksPath: String { issuerPath + "/jwks" }
 

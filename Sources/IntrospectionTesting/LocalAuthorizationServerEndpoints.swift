@@ -16,7 +16,7 @@ extension LocalAuthorizationServer {
             guard request.method == "GET" else { return Self.methodNotAllowed("GET") }
             return TestHTTPServer.Response(status: 200, headers: [("Content-Type", "application/jwk-set+json")], body: Array(jwksDocument.utf8))
         }
-        if path == introspectionPath {
+        if path == introspectionPath || (tls?.publishesMutualTLSAlias == true && path == mutualTLSIntrospectionPath) {
             return introspect(request)
         }
         return Self.json(404, Self.object(["error": .string("not_found")]))
@@ -25,7 +25,7 @@ extension LocalAuthorizationServer {
     // MARK: - Metadata (RFC 8414 §2, RFC 9701 §7)
 
     func metadata() -> JSONObject {
-        let (faults, keys) = state.withLockedValue { ($0.faults, $0.keys) }
+        let (faults, keys, clients) = state.withLockedValue { ($0.faults, $0.keys, $0.clients) }
         var algorithms: [String] = []
         for key in keys where !algorithms.contains(key.algorithm.rawValue) { algorithms.append(key.algorithm.rawValue) }
         let document = Self.object([
@@ -33,14 +33,34 @@ extension LocalAuthorizationServer {
             "introspection_endpoint": .string(introspectionEndpoint),
             "jwks_uri": .string(jwksURI),
             "response_types_supported": .array([.string("code")]),
-            "introspection_endpoint_auth_methods_supported": .array([.string("client_secret_basic"), .string("client_secret_post")]),
         ])
+        var members = document.members
+        // RFC 8414 §2: the methods the registered clients use, in a fixed order.
+        let methods = ["client_secret_basic", "client_secret_post", "private_key_jwt", "tls_client_auth"].filter { method in
+            clients.contains { $0.authenticationMethods.contains(method) }
+        }
+        let advertisedMethods: [String]?
+        switch faults.advertisedAuthenticationMethods {
+        case .none: advertisedMethods = methods
+        case .some(let names): advertisedMethods = names
+        }
+        if let advertisedMethods {
+            members.append(.init(name: "introspection_endpoint_auth_methods_supported", value: .array(advertisedMethods.map(JSONValue.string))))
+        }
+        if methods.contains("private_key_jwt") {
+            let signing = SignatureAlgorithm.allCases.map { JSONValue.string($0.rawValue) }
+            members.append(.init(name: "introspection_endpoint_auth_signing_alg_values_supported", value: .array(signing)))
+        }
+        if tls?.publishesMutualTLSAlias == true {
+            members.append(.init(name: "mtls_endpoint_aliases", value: .object(Self.object([
+                "introspection_endpoint": .string(mutualTLSIntrospectionEndpoint),
+            ]))))
+        }
         let advertised: [String]?
         switch faults.advertisedSigningAlgorithms {
         case .none: advertised = algorithms
         case .some(let names): advertised = names
         }
-        var members = document.members
         if let advertised {
             members.append(.init(name: "introspection_signing_alg_values_supported", value: .array(advertised.map(JSONValue.string))))
         }
@@ -61,6 +81,12 @@ extension LocalAuthorizationServer {
         if let error = faults.errorResponse {
             return TestHTTPServer.Response(status: error.status, headers: [("Content-Type", "application/json")], body: Array(error.body.utf8))
         }
+        if let throttle = faults.retryAfter {
+            var response = Self.oauthError(throttle.status, "temporarily_unavailable", "try again later")
+            response.headers.append(("Retry-After", throttle.value))
+            if let date = throttle.date { response.headers.append(("Date", date)) }
+            return response
+        }
         guard let contentType = request.header("Content-Type"),
             Self.mediaType(contentType) == "application/x-www-form-urlencoded"
         else {
@@ -77,7 +103,7 @@ extension LocalAuthorizationServer {
         func parameter(_ name: String) -> String? { parameters.first { $0.name == name }?.value }
 
         let caller: Client?
-        switch authenticate(request, clientID: parameter("client_id"), clientSecret: parameter("client_secret"), faults: faults) {
+        switch authenticate(request, parameter: parameter, faults: faults) {
         case .success(let client): caller = client
         case .failure(let error): return error.response
         }
@@ -85,7 +111,12 @@ extension LocalAuthorizationServer {
         guard let token = parameter("token"), !token.isEmpty else {
             return Self.oauthError(400, "invalid_request", "the token parameter is missing")
         }
-        let introspection = introspectionObject(for: token, caller: caller, faults: faults)
+        let hint = parameter("token_type_hint")
+        if faults.refuseUnknownTokenTypeHints, let hint, !Self.knownTokenTypes.contains(hint) {
+            // What RFC 7009 §2.2.1 has for revocation; RFC 7662 §2.1 wants the search extended instead.
+            return Self.oauthError(400, "unsupported_token_type", "the token_type_hint \(hint) is not supported")
+        }
+        let introspection = introspectionObject(for: token, caller: caller, faults: faults, hint: hint)
         let wantsJWT = (request.header("Accept") ?? "").split(separator: ",").contains {
             Self.mediaType(String($0)) == "application/token-introspection+jwt"
         }
@@ -104,17 +135,29 @@ extension LocalAuthorizationServer {
     }
 
     /// The caller, from exactly one of HTTP Basic (the header must be exactly what RFC 6749 §2.3.1
-    /// prescribes) and `client_secret_post`; or the error response.
+    /// prescribes), `client_secret_post`, a client assertion (`private_key_jwt`) and, for a client that
+    /// registered it and names itself with `client_id`, its TLS certificate (`tls_client_auth`); or the
+    /// error response.
     private func authenticate(
         _ request: TestHTTPServer.Request,
-        clientID: String?,
-        clientSecret: String?,
+        parameter: (String) -> String?,
         faults: Faults
     ) -> Result<Client?, ResponseError> {
         let clients = state.withLockedValue { $0.clients }
         let authorization = request.header("Authorization")
-        if authorization != nil, clientSecret != nil {
+        let (clientID, clientSecret) = (parameter("client_id"), parameter("client_secret"))
+        let assertion = (parameter("client_assertion"), parameter("client_assertion_type"))
+        let usesAssertion = assertion.0 != nil || assertion.1 != nil
+        if [authorization != nil, clientSecret != nil, usesAssertion].filter({ $0 }).count > 1 {
             return .failure(ResponseError(Self.oauthError(400, "invalid_request", "more than one client authentication method")))
+        }
+        if usesAssertion {
+            return authenticateAssertion(assertion.0, type: assertion.1, clientID: clientID, clients: clients, faults: faults).map { $0 }
+        }
+        if authorization == nil, let clientID, let client = clients.first(where: { $0.id == clientID }),
+            client.authenticationMethods.contains("tls_client_auth")
+        {
+            return authenticateCertificate(request, client: client).map { $0 }
         }
         if let authorization {
             guard let client = Self.basicClient(authorization, clients: clients),
@@ -153,8 +196,11 @@ extension LocalAuthorizationServer {
 
     /// The RFC 7662 object for `token` as `caller` sees it: exactly `{"active":false}` unless the token is
     /// known, not revoked, within its time window and meant for the caller.
-    private func introspectionObject(for token: String, caller: Client?, faults: Faults) -> JSONObject {
-        let record = state.withLockedValue { $0.tokens[token] }
+    private func introspectionObject(for token: String, caller: Client?, faults: Faults, hint: String?) -> JSONObject {
+        var record = state.withLockedValue { $0.tokens[token] }
+        if faults.tokenTypeHintRestrictsLookup, let hint, Self.knownTokenTypes.contains(hint), record?.type != hint {
+            record = nil  // looked up among tokens of the hinted type only
+        }
         let now = Date().timeIntervalSince1970
         var active = false
         if let record, !record.revoked {
@@ -252,12 +298,16 @@ extension LocalAuthorizationServer {
         json(status, object(["error": .string(code), "error_description": .string(description)]))
     }
 
-    /// 401 `invalid_client` with the challenge RFC 6749 §5.2 asks for.
-    static func invalidClient() -> TestHTTPServer.Response {
-        var response = oauthError(401, "invalid_client", "client authentication failed")
-        response.headers.append(("WWW-Authenticate", "Basic realm=\"introspection\""))
+    /// 401 `invalid_client`, with the challenge RFC 6749 §5.2 asks for when the client used the
+    /// `Authorization` header.
+    static func invalidClient(_ description: String = "client authentication failed", challenge: Bool = true) -> TestHTTPServer.Response {
+        var response = oauthError(401, "invalid_client", description)
+        if challenge { response.headers.append(("WWW-Authenticate", "Basic realm=\"introspection\"")) }
         return response
     }
+
+    /// The `token_type_hint` values of the RFC 7009 registry.
+    static let knownTokenTypes: Set<String> = ["access_token", "refresh_token"]
 
     static func methodNotAllowed(_ allowed: String) -> TestHTTPServer.Response {
         var response = oauthError(405, "invalid_request", "use \(allowed)")

@@ -67,6 +67,22 @@ extension LocalAuthorizationServer {
         /// encryption the server implements; `.some(nil)` omits the member.
         public var advertisedContentEncryptionAlgorithms: [String]?? = nil
 
+        /// `introspection_endpoint_auth_methods_supported` of the metadata instead of the registered
+        /// clients' methods; `.some(nil)` omits the member (RFC 8414 §2).
+        public var advertisedAuthenticationMethods: [String]?? = nil
+        /// Accept a client assertion whose `jti` was already used, instead of refusing the replay
+        /// (RFC 7523 §3 lets the server keep the `jti` values it saw until their `exp`).
+        public var acceptReplayedAssertions = false
+        /// Look a token up only among tokens of the type `token_type_hint` names, so that a wrong hint
+        /// makes an active token inactive (RFC 7662 §2.1: the server MUST extend its search).
+        public var tokenTypeHintRestrictsLookup = false
+        /// Answer a `token_type_hint` other than `access_token` and `refresh_token` with 400
+        /// `unsupported_token_type` (RFC 7662 §2.1: an unknown hint is ignored, the search extended).
+        public var refuseUnknownTokenTypeHints = false
+        /// Answer every introspection call with this status (429, 503) and `Retry-After` value, and a
+        /// `Date` field when `date` is given.
+        public var retryAfter: (status: Int, value: String, date: String?)? = nil
+
         /// A conforming server.
         public static let none = Faults()
 

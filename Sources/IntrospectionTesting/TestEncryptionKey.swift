@@ -79,14 +79,7 @@ public final class TestEncryptionKey: @unchecked Sendable {
             add("n", bigNumber(OSSL_PKEY_PARAM_RSA_N))
             add("e", bigNumber(OSSL_PKEY_PARAM_RSA_E))
             if includingPrivate {
-                // The CRT names are OSSL_PKEY_PARAM_RSA_FACTOR1 and so on: macros made by concatenation,
-                // which Swift does not import, so their values are spelled out.
-                add("d", bigNumber(OSSL_PKEY_PARAM_RSA_D))
-                add("p", bigNumber("rsa-factor1"))
-                add("q", bigNumber("rsa-factor2"))
-                add("dp", bigNumber("rsa-exponent1"))
-                add("dq", bigNumber("rsa-exponent2"))
-                add("qi", bigNumber("rsa-coefficient1"))
+                for (name, bytes) in Self.rsaPrivateMembers(pointer) { add(name, bytes) }
             }
         case .ec(let curve):
             let size = Self.coordinateByteCount(curve)
@@ -115,6 +108,17 @@ public final class TestEncryptionKey: @unchecked Sendable {
 
     private func bigNumber(_ name: String) -> [UInt8] {
         Self.bigNumber(pointer, name)
+    }
+
+    /// The private members of an RSA JWK (`d` and the CRT parameters), from the key's parameters: shared by
+    /// the test signing and encryption keys.
+    static func rsaPrivateMembers(_ key: OpaquePointer) -> [(String, [UInt8])] {
+        // The CRT names are OSSL_PKEY_PARAM_RSA_FACTOR1 and so on: macros made by concatenation, which
+        // Swift does not import, so their values are spelled out.
+        [
+            ("d", bigNumber(key, OSSL_PKEY_PARAM_RSA_D)), ("p", bigNumber(key, "rsa-factor1")), ("q", bigNumber(key, "rsa-factor2")),
+            ("dp", bigNumber(key, "rsa-exponent1")), ("dq", bigNumber(key, "rsa-exponent2")), ("qi", bigNumber(key, "rsa-coefficient1")),
+        ]
     }
 
     /// The big-endian bytes of the key's number parameter `name` (empty when it has none).

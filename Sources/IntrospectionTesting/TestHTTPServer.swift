@@ -2,10 +2,14 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// A real HTTP/1.1 server on `127.0.0.1`, on an ephemeral port, inside the test process (the pattern of
 /// async-http-client's `HTTPBin`). Every request is recorded before the handler runs, so tests can
 /// assert how many requests the code under test made, whatever the handler answered.
+///
+/// With ``TLS`` settings it serves HTTPS (swift-nio-ssl) and may ask clients for a certificate, which
+/// the handler finds in ``Request/clientCertificate`` and judges itself.
 ///
 /// ```swift
 /// let server = try await TestHTTPServer.start { request in .json(#"{"keys":[]}"#) }
@@ -25,6 +29,10 @@ public final class TestHTTPServer: StoppableServer {
         public let headers: [(name: String, value: String)]
         /// The body.
         public let body: [UInt8]
+        /// The certificate the client presented on the TLS connection, when the server asked for one
+        /// (``TLS/requestsClientCertificate``) and got one. It is accepted as it is at the TLS layer:
+        /// checking it (its issuer, validity, subject) is the handler's work.
+        public var clientCertificate: TestCertificate? = nil
 
         /// The path without its query.
         public var pathWithoutQuery: String {
@@ -108,6 +116,20 @@ public final class TestHTTPServer: StoppableServer {
         var peakInFlight: [String: Int] = [:]
     }
 
+    /// How a server speaks TLS.
+    public struct TLS: Sendable {
+        /// The server's certificate, with its private key (``TestCertificateAuthority/issueLoopbackServerCertificate()``).
+        public var certificate: TestCertificate
+        /// Whether the server asks clients for a certificate (mutual TLS). A client may still send none.
+        public var requestsClientCertificate: Bool
+
+        /// Makes TLS settings.
+        public init(certificate: TestCertificate, requestsClientCertificate: Bool = false) {
+            self.certificate = certificate
+            self.requestsClientCertificate = requestsClientCertificate
+        }
+    }
+
     private typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
 
     /// The bound port.
@@ -116,22 +138,36 @@ public final class TestHTTPServer: StoppableServer {
     private let state = NIOLockedValueBox(State())
     private let handler: @Sendable (Request) async -> Response
 
-    /// `http://127.0.0.1:PORT`.
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    /// Whether the server speaks TLS.
+    public let usesTLS: Bool
 
-    private init(port: Int, serverChannel: any Channel, handler: @escaping @Sendable (Request) async -> Response) {
+    /// `http://127.0.0.1:PORT`, or `https://127.0.0.1:PORT` with TLS.
+    public var baseURL: String { "\(usesTLS ? "https" : "http")://127.0.0.1:\(port)" }
+
+    private init(port: Int, serverChannel: any Channel, usesTLS: Bool, handler: @escaping @Sendable (Request) async -> Response) {
         self.port = port
         self.serverChannel = serverChannel
+        self.usesTLS = usesTLS
         self.handler = handler
     }
 
-    /// Starts a server on `127.0.0.1` port 0 that answers every request with `handler`.
-    public static func start(handler: @escaping @Sendable (Request) async -> Response) async throws -> TestHTTPServer {
+    /// Starts a server on `127.0.0.1` port 0 that answers every request with `handler`, over TLS when
+    /// `tls` is given.
+    public static func start(tls: TLS? = nil, handler: @escaping @Sendable (Request) async -> Response) async throws -> TestHTTPServer {
+        let sslContext = try tls.map(makeSSLContext)
+        let requestsCertificates = tls?.requestsClientCertificate ?? false
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.backlog, value: 1024)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .bind(host: "127.0.0.1", port: 0) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let sslContext {
+                        // Any client certificate passes the handshake; the handler decides what it is worth.
+                        let handler = requestsCertificates
+                            ? NIOSSLServerHandler(context: sslContext, customVerificationCallback: { _, promise in promise.succeed(.certificateVerified) })
+                            : NIOSSLServerHandler(context: sslContext)
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                    }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     return try Connection(wrappingChannelSynchronously: channel)
                 }
@@ -140,7 +176,7 @@ public final class TestHTTPServer: StoppableServer {
             try? await listener.channel.close()
             throw ChannelError.unknownLocalAddress
         }
-        let server = TestHTTPServer(port: port, serverChannel: listener.channel, handler: handler)
+        let server = TestHTTPServer(port: port, serverChannel: listener.channel, usesTLS: tls != nil, handler: handler)
         // Served on threads of their own: CPU-bound tests elsewhere in the process cannot starve them.
         let task = Task(executorPreference: DedicatedThreadExecutor.shared) {
             await withDiscardingTaskGroup { group in
@@ -158,6 +194,20 @@ public final class TestHTTPServer: StoppableServer {
         }
         server.state.withLockedValue { $0.task = task }
         return server
+    }
+
+    /// The server side of TLS: the certificate and key, and with mutual TLS a certificate request that
+    /// any certificate answers (or none).
+    private static func makeSSLContext(_ tls: TLS) throws -> NIOSSLContext {
+        guard let keyPEM = tls.certificate.privateKeyPEM else { throw NIOSSLError.failedToLoadPrivateKey }
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(tls.certificate.chainPEM.utf8)).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(keyPEM.utf8), format: .pem)))
+        if tls.requestsClientCertificate {
+            configuration.certificateVerification = .optionalVerification
+            configuration.trustRoots = .certificates([])
+        }
+        return try NIOSSLContext(configuration: configuration)
     }
 
     /// How many requests arrived (complete heads and bodies).
@@ -218,7 +268,10 @@ public final class TestHTTPServer: StoppableServer {
 
     private func serve(_ connection: Connection) async {
         do {
+            let usesTLS = self.usesTLS
+            let channel = connection.channel
             try await connection.executeThenClose { inbound, outbound in
+                var clientCertificate: TestCertificate?? = usesTLS ? nil : .some(nil)
                 var head: HTTPRequestHead?
                 var body: [UInt8] = []
                 for try await part in inbound {
@@ -231,11 +284,17 @@ public final class TestHTTPServer: StoppableServer {
                     case .end:
                         guard let requestHead = head else { continue }
                         head = nil
+                        if clientCertificate == nil {
+                            // The handshake is over once a request has arrived: read the peer's certificate once.
+                            let peer = try? await channel.nioSSL_peerCertificate().get()
+                            clientCertificate = .some(peer.flatMap { try? $0.toDERBytes() }.flatMap(TestCertificate.init(der:)))
+                        }
                         let request = Request(
                             method: requestHead.method.rawValue,
                             path: requestHead.uri,
                             headers: requestHead.headers.map { (name: $0.name, value: $0.value) },
-                            body: body
+                            body: body,
+                            clientCertificate: clientCertificate ?? nil
                         )
                         let path = request.pathWithoutQuery
                         state.withLockedValue { state in

@@ -101,26 +101,125 @@ public final class TestSigningKey: @unchecked Sendable {
         [UInt8](repeating: 0, count: max(0, size - bytes.count)) + bytes
     }
 
-    /// Signs `message` with `algorithm` and returns the JWS signature (R || S for ECDSA).
-    public func sign(_ message: [UInt8], algorithm: SignatureAlgorithm) -> [UInt8] {
+    /// The private key as unencrypted PKCS #8 PEM (`-----BEGIN PRIVATE KEY-----`), for a client's key
+    /// file (`private_key_jwt`, `tls_client_auth`).
+    public var privateKeyPEM: String {
+        guard let bio = BIO_new(BIO_s_mem()) else { fatalError("OpenSSL could not make a memory BIO") }
+        defer { BIO_free(bio) }
+        guard PEM_write_bio_PrivateKey(bio, pointer, nil, nil, 0, nil, nil) == 1 else { fatalError("PEM_write_bio_PrivateKey failed") }
+        return Self.readAll(bio)
+    }
+
+    /// The private key as a JWK (the public members, `d`, and for RSA the CRT parameters), with `kid`
+    /// and any extra members.
+    public func privateJWK(extra: [String: JSONValue] = [:]) -> JSONValue {
+        guard case .object(let publicKey) = publicJWK(extra: extra) else { return publicJWK(extra: extra) }
+        var members = publicKey.members
+        func add(_ name: String, _ bytes: [UInt8]) { members.append(.init(name: name, value: .string(TestBase64URL.encode(bytes)))) }
+        switch kind {
+        case .rsa:
+            for (name, bytes) in TestEncryptionKey.rsaPrivateMembers(pointer) { add(name, bytes) }
+        case .ec(let curve):
+            add("d", leftPad(bigNumber(OSSL_PKEY_PARAM_PRIV_KEY), curve == .p256 ? 32 : curve == .p384 ? 48 : 66))
+        case .ed25519:
+            var raw = [UInt8](repeating: 0, count: 32)
+            var length = 32
+            EVP_PKEY_get_raw_private_key(pointer, &raw, &length)
+            add("d", raw)
+        }
+        return .object(JSONObject(members: members))
+    }
+
+    /// Lends the `EVP_PKEY` to `body` (a certificate that carries this key, or is signed by it); the
+    /// pointer must not be kept.
+    func withUnsafeKeyPointer<R>(_ body: (OpaquePointer) throws -> R) rethrows -> R {
+        try body(pointer)
+    }
+
+    /// Everything a memory BIO holds, as text.
+    static func readAll(_ bio: OpaquePointer) -> String {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = BIO_read(bio, &chunk, Int32(chunk.count))
+            if count <= 0 { break }
+            bytes += chunk[0..<Int(count)]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Whether `signature` (the JWS form: R || S for ECDSA) verifies `message` with this key's public half
+    /// and `algorithm`: the local authorization server's check of a client assertion, written apart from
+    /// the library's verifier (the DER form of an ECDSA signature is built here by hand).
+    public func verify(signature: [UInt8], message: [UInt8], algorithm: SignatureAlgorithm) -> Bool {
+        let size: Int? = switch (kind, algorithm) {
+        case (.rsa, .rs256), (.rsa, .rs384), (.rsa, .rs512), (.rsa, .ps256), (.rsa, .ps384), (.rsa, .ps512), (.ed25519, .edDSA): nil
+        case (.ec(.p256), .es256): 32
+        case (.ec(.p384), .es384): 48
+        case (.ec(.p521), .es512): 66
+        default: -1
+        }
+        if size == -1 { return false }
+        var signatureBytes = signature
+        if let size {
+            guard signature.count == 2 * size, let der = Self.derECDSA(fromRaw: signature, size: size) else { return false }
+            signatureBytes = der
+        }
         let context = EVP_MD_CTX_new()
         defer { EVP_MD_CTX_free(context) }
         var keyContext: OpaquePointer? = nil
-        let digestName: String? = switch algorithm {
+        guard EVP_DigestVerifyInit_ex(context, &keyContext, Self.digestName(algorithm), nil, nil, pointer, nil) == 1 else {
+            ERR_clear_error()
+            return false
+        }
+        Self.configurePadding(keyContext, algorithm)
+        let verified = EVP_DigestVerify(context, signatureBytes, signatureBytes.count, message, message.count) == 1
+        ERR_clear_error()
+        return verified
+    }
+
+    /// A DER ECDSA-Sig-Value from JOSE's R || S (nil when R or S is zero).
+    static func derECDSA(fromRaw raw: [UInt8], size: Int) -> [UInt8]? {
+        func integer(_ half: ArraySlice<UInt8>) -> [UInt8]? {
+            var value = Array(half.drop { $0 == 0 })
+            guard !value.isEmpty else { return nil }
+            if value[0] & 0x80 != 0 { value.insert(0, at: 0) }
+            return [0x02, UInt8(value.count)] + value
+        }
+        guard let r = integer(raw[0..<size]), let s = integer(raw[size...]) else { return nil }
+        let content = r + s
+        return [0x30] + (content.count > 0x7F ? [0x81, UInt8(content.count)] : [UInt8(content.count)]) + content
+    }
+
+    /// The digest of `algorithm` by OpenSSL name; nil for EdDSA, which hashes inside the signature.
+    private static func digestName(_ algorithm: SignatureAlgorithm) -> String? {
+        switch algorithm {
         case .rs256, .ps256, .es256: "SHA256"
         case .rs384, .ps384, .es384: "SHA384"
         case .rs512, .ps512, .es512: "SHA512"
         case .edDSA: nil
         }
-        guard EVP_DigestSignInit_ex(context, &keyContext, digestName, nil, nil, pointer, nil) == 1 else {
-            fatalError("EVP_DigestSignInit_ex failed")
-        }
+    }
+
+    /// RSASSA-PSS padding with a salt as long as the hash for PS256, PS384, PS512; nothing for the others.
+    private static func configurePadding(_ keyContext: OpaquePointer?, _ algorithm: SignatureAlgorithm) {
         switch algorithm {
         case .ps256, .ps384, .ps512:
             EVP_PKEY_CTX_set_rsa_padding(keyContext, RSA_PKCS1_PSS_PADDING)
             EVP_PKEY_CTX_set_rsa_pss_saltlen(keyContext, algorithm == .ps256 ? 32 : algorithm == .ps384 ? 48 : 64)
         default: break
         }
+    }
+
+    /// Signs `message` with `algorithm` and returns the JWS signature (R || S for ECDSA).
+    public func sign(_ message: [UInt8], algorithm: SignatureAlgorithm) -> [UInt8] {
+        let context = EVP_MD_CTX_new()
+        defer { EVP_MD_CTX_free(context) }
+        var keyContext: OpaquePointer? = nil
+        guard EVP_DigestSignInit_ex(context, &keyContext, Self.digestName(algorithm), nil, nil, pointer, nil) == 1 else {
+            fatalError("EVP_DigestSignInit_ex failed")
+        }
+        Self.configurePadding(keyContext, algorithm)
         var length = 0
         EVP_DigestSign(context, nil, &length, message, message.count)
         var signature = [UInt8](repeating: 0, count: length)

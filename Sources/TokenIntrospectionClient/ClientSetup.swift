@@ -9,10 +9,13 @@ import Logging
 /// Concurrent first calls share one discovery. A failed discovery is not remembered: the next call tries
 /// again.
 actor ClientSetup {
-    /// The resolved endpoint and validator.
+    /// The resolved endpoint and validator, the transport of introspection calls (the one that presents
+    /// the client certificate of `tls_client_auth`), and the audience of `private_key_jwt` assertions.
     struct Resolved: Sendable {
         let endpoint: String
         let validator: (any IntrospectionResponseValidator)?
+        var transport: any HTTPTransport
+        var assertionAudience: String?
     }
 
     private let options: IntrospectionClientOptions
@@ -61,6 +64,56 @@ actor ClientSetup {
         clock: any IntrospectionClock,
         logger: Logger
     ) async throws(IntrospectionClientError) -> Resolved {
+        let authentication = try clientAuthentication(options: options, transport: transport)
+        var resolved = try await endpointAndValidator(options: options, transport: transport, clock: clock, logger: logger)
+        resolved.transport = authentication.transport
+        resolved.assertionAudience = authentication.assertionAudience
+        return resolved
+    }
+
+    /// What the authentication method needs, checked before anything is fetched: the secret, the
+    /// assertion key and its audience, or the certificate and a transport that can present it (parsed
+    /// here, once).
+    private static func clientAuthentication(
+        options: IntrospectionClientOptions,
+        transport: any HTTPTransport
+    ) throws(IntrospectionClientError) -> (transport: any HTTPTransport, assertionAudience: String?) {
+        let method = options.authenticationMethod
+        if method.usesClientSecret, options.clientSecret == nil {
+            throw IntrospectionClientError(.configuration, "\(method) needs a client secret")
+        }
+        if method == .privateKeyJWT {
+            guard options.clientAssertion != nil else {
+                throw IntrospectionClientError(.configuration, "private_key_jwt needs the client's key (clientAssertion)")
+            }
+            guard let audience = options.clientAssertionAudience ?? options.issuer else {
+                throw IntrospectionClientError(.configuration, "private_key_jwt needs the assertion's audience: the issuer, or clientAssertionAudience")
+            }
+            return (transport, audience)
+        }
+        if method == .tlsClientAuth {
+            guard let certificate = options.clientCertificate else {
+                throw IntrospectionClientError(.configuration, "tls_client_auth needs the client certificate (clientCertificate)")
+            }
+            guard let capable = transport as? any ClientCertificateTransport else {
+                throw IntrospectionClientError(
+                    .configuration, "tls_client_auth needs a transport that presents client certificates (ClientCertificateTransport); \(type(of: transport)) does not")
+            }
+            do throws(HTTPTransportError) {
+                return (try capable.presenting(certificate), nil)
+            } catch {
+                throw IntrospectionClientError(.configuration, "the client certificate cannot be used: \(error.message)")
+            }
+        }
+        return (transport, nil)
+    }
+
+    private static func endpointAndValidator(
+        options: IntrospectionClientOptions,
+        transport: any HTTPTransport,
+        clock: any IntrospectionClock,
+        logger: Logger
+    ) async throws(IntrospectionClientError) -> Resolved {
         let usesDefaultVerifier = options.responseFormat == .jwt && options.responseValidator == nil
         let needsMetadata = options.endpoint == nil || (usesDefaultVerifier && options.jwksURI == nil)
         guard !(needsMetadata || usesDefaultVerifier) || options.issuer != nil else {
@@ -75,13 +128,15 @@ actor ClientSetup {
         if needsMetadata, let issuer = options.issuer {
             metadata = try await DiscoveredMetadata.discover(issuer: issuer, options: options, transport: transport, logger: logger)
         }
-        guard let endpoint = options.endpoint ?? metadata?.introspectionEndpoint else {
+        // RFC 8705 §5: a client authenticating with mutual TLS uses the alias the metadata names for it.
+        let mutualTLSAlias = options.authenticationMethod == .tlsClientAuth ? metadata?.mutualTLSIntrospectionEndpoint : nil
+        guard let endpoint = options.endpoint ?? mutualTLSAlias ?? metadata?.introspectionEndpoint else {
             throw IntrospectionClientError(.configuration, "the issuer's metadata has no introspection_endpoint")
         }
         try checkURL(endpoint, name: "the introspection endpoint")
 
         guard usesDefaultVerifier, let issuer = options.issuer else {
-            return Resolved(endpoint: endpoint, validator: options.responseValidator)
+            return Resolved(endpoint: endpoint, validator: options.responseValidator, transport: transport)
         }
         guard let jwksURI = options.jwksURI ?? metadata?.jwksURI else {
             throw IntrospectionClientError(.configuration, "the issuer's metadata has no jwks_uri")
@@ -120,7 +175,8 @@ actor ClientSetup {
         ])
         return Resolved(
             endpoint: endpoint,
-            validator: IntrospectionResponseVerifier(policy: policy, keySource: keySource, decryptionKeys: decryptionKeys))
+            validator: IntrospectionResponseVerifier(policy: policy, keySource: keySource, decryptionKeys: decryptionKeys),
+            transport: transport)
     }
 
     /// https, or http to a loopback host only (``HTTPURLPolicy``).

@@ -11,6 +11,9 @@ struct DiscoveredMetadata: Sendable {
     let jwksURI: String?
     /// `introspection_signing_alg_values_supported`, when published.
     let signingAlgorithms: [String]?
+    /// `mtls_endpoint_aliases.introspection_endpoint` (RFC 8705 §5), when published: the endpoint a client
+    /// that authenticates with mutual TLS calls instead.
+    let mutualTLSIntrospectionEndpoint: String?
 
     /// Reads the issuer's metadata (RFC 8414, then OpenID Connect Discovery); its `issuer` must equal
     /// `issuer` exactly (RFC 8414 §3.3).
@@ -27,7 +30,8 @@ struct DiscoveredMetadata: Sendable {
             return DiscoveredMetadata(
                 introspectionEndpoint: metadata.introspectionEndpoint,
                 jwksURI: metadata.jwksURI,
-                signingAlgorithms: metadata.introspectionSigningAlgValuesSupported
+                signingAlgorithms: metadata.introspectionSigningAlgValuesSupported,
+                mutualTLSIntrospectionEndpoint: metadata.json["mtls_endpoint_aliases"]?.objectValue?["introspection_endpoint"]?.stringValue
             )
         } catch {
             throw IntrospectionClientError(.configuration, "the issuer's metadata could not be used: \(error.message)")

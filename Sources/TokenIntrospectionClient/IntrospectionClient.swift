@@ -28,6 +28,7 @@ public struct IntrospectionClient: Sendable {
     let clock: any IntrospectionClock
     let logger: Logger
     let setup: ClientSetup
+    let retryAfterGate = RetryAfterGate()
 
     /// Makes a client. Nothing is fetched until the first call. The transport defaults to
     /// `AsyncHTTPClientTransport` (no redirects followed); `clock` says when each answer was received
@@ -45,14 +46,33 @@ public struct IntrospectionClient: Sendable {
         self.setup = ClientSetup(options: options, transport: transport, clock: clock, logger: logger)
     }
 
+    /// How long the introspection endpoint still asks the client to wait (its last `429` or `503` with
+    /// `Retry-After`), or nil when calls are sent. Meanwhile ``introspect(token:tokenTypeHint:additionalParameters:)``
+    /// answers `unavailable` without calling.
+    public var retryAfter: Duration? { retryAfterGate.remaining(at: clock.uptime) }
+
     /// Introspects `token`: a form-encoded POST with `token`, the optional `token_type_hint` and any
     /// `additionalParameters` (RFC 7662 §2.1), authenticated as configured, with the `Accept` of the
-    /// configured format. The token and the client secret are never logged.
+    /// configured format. The token, the client secret and the client assertion are never logged.
+    ///
+    /// After a `429` or `503` with `Retry-After` (delta-seconds, or an HTTP-date read against the
+    /// answer's `Date`), nothing is sent to the endpoint until that time has passed (at most
+    /// ``IntrospectionClientOptions/maximumRetryAfter``): each call meanwhile answers
+    /// ``IntrospectionClientError/Code/unavailable`` with the time that remains in
+    /// ``IntrospectionClientError/retryAfter``. No answer is ever cached.
     public func introspect(
         token: String,
         tokenTypeHint: TokenTypeHint? = nil,
         additionalParameters: [(name: String, value: String)] = []
     ) async -> TokenIntrospectionResponse {
+        if let remaining = retryAfterGate.remaining(at: clock.uptime) {
+            let error = IntrospectionClientError(
+                .unavailable,
+                "the introspection endpoint asked the client to wait (Retry-After); \(Self.seconds(remaining)) remain, no call was sent",
+                retryAfter: remaining)
+            logger.debug("introspection held back by Retry-After", metadata: ["remaining": "\(Self.seconds(remaining))"])
+            return TokenIntrospectionResponse(error: error)
+        }
         let resolved: ClientSetup.Resolved
         switch await setup.resolve() {
         case .success(let value): resolved = value
@@ -63,7 +83,8 @@ public struct IntrospectionClient: Sendable {
         let parts: (headerFields: HTTPFields, body: [UInt8])
         do {
             parts = try IntrospectionRequest.make(
-                token: token, tokenTypeHint: tokenTypeHint, additionalParameters: additionalParameters, options: options
+                token: token, tokenTypeHint: tokenTypeHint, additionalParameters: additionalParameters, options: options,
+                assertionAudience: resolved.assertionAudience, now: clock.now
             )
         } catch {
             return TokenIntrospectionResponse(error: error)
@@ -76,14 +97,14 @@ public struct IntrospectionClient: Sendable {
         }
         let answer: (response: HTTPResponse, body: [UInt8])
         do {
-            answer = try await transport.sendOnce(
+            answer = try await resolved.transport.sendOnce(
                 request, body: parts.body, timeout: options.timeout, maximumBodyByteCount: options.maximumResponseByteCount)
         } catch {
             let failure = IntrospectionClientError(.transport, "the call to \(endpointForLogs) failed: \(error)")
             logger.debug("introspection call failed", metadata: ["endpoint": "\(endpointForLogs)", "error": "\(error)"])
             return TokenIntrospectionResponse(error: failure)
         }
-        let response = await ResponseInterpreter.interpret(
+        var response = await ResponseInterpreter.interpret(
             status: answer.response.status.code,
             contentType: answer.response.headerFields[.contentType],
             body: answer.body,
@@ -91,11 +112,33 @@ public struct IntrospectionClient: Sendable {
             validator: resolved.validator,
             receivedAt: clock.now
         )
+        if let delay = retryAfter(of: answer.response) {
+            retryAfterGate.close(for: delay, at: clock.uptime)
+            response = response.withRetryAfter(delay)
+        }
         if let error = response.error {
             logger.debug("introspection failed", metadata: ["endpoint": "\(endpointForLogs)", "error": "\(error)"])
         } else {
             logger.debug("introspection answered", metadata: ["endpoint": "\(endpointForLogs)", "active": "\(response.isActive)"])
         }
         return response
+    }
+
+    /// The wait a `429` or `503` asks for with `Retry-After` (RFC 9110 §10.2.3, RFC 6585 §4), capped by
+    /// ``IntrospectionClientOptions/maximumRetryAfter``; nil for any other answer, a missing or unreadable
+    /// field, or a time already past.
+    private func retryAfter(of response: HTTPResponse) -> Duration? {
+        let status = response.status.code
+        guard status == 429 || status == 503, let field = response.headerFields[.retryAfter] else { return nil }
+        guard let delay = RetryAfter.delay(field, responseDate: response.headerFields[.date], now: clock.now), delay > .zero else {
+            return nil
+        }
+        return min(delay, options.maximumRetryAfter)
+    }
+
+    /// `12 s`, rounded up to whole seconds.
+    static func seconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        return "\(seconds + (attoseconds > 0 ? 1 : 0)) s"
     }
 }

@@ -30,8 +30,13 @@ public struct IntrospectionClientError: Error, Sendable, CustomStringConvertible
         /// could not be discovered.
         public static let configuration = Code(rawValue: "configuration")
 
+        /// The client did not call: the introspection endpoint answered `429` or `503` with a
+        /// `Retry-After`, and that time has not passed yet (RFC 9110 §10.2.3). Nothing was sent;
+        /// ``IntrospectionClientError/retryAfter`` is the time that remains.
+        public static let unavailable = Code(rawValue: "unavailable")
+
         /// Every code the client reports today.
-        public static let allCases: [Code] = [.httpStatus, .transport, .protocol, .validation, .configuration]
+        public static let allCases: [Code] = [.httpStatus, .transport, .protocol, .validation, .configuration, .unavailable]
     }
 
     /// The earlier name of ``Code``.
@@ -51,6 +56,10 @@ public struct IntrospectionClientError: Error, Sendable, CustomStringConvertible
     public let errorDescription: String?
     /// For ``Code/validation``: the validator's error, with its stable code.
     public let validationError: IntrospectionJWTError?
+    /// How long the introspection endpoint asked the client to wait: the `Retry-After` of a `429` or
+    /// `503` (``Code/httpStatus``, capped by ``IntrospectionClientOptions/maximumRetryAfter``), or the
+    /// time that remains of it (``Code/unavailable``). Nil otherwise.
+    public let retryAfter: Duration?
 
     /// The earlier name of ``code``.
     @available(*, deprecated, renamed: "code")
@@ -63,7 +72,8 @@ public struct IntrospectionClientError: Error, Sendable, CustomStringConvertible
         httpStatus: Int? = nil,
         errorCode: String? = nil,
         errorDescription: String? = nil,
-        validationError: IntrospectionJWTError? = nil
+        validationError: IntrospectionJWTError? = nil,
+        retryAfter: Duration? = nil
     ) {
         self.code = code
         self.message = message
@@ -71,6 +81,14 @@ public struct IntrospectionClientError: Error, Sendable, CustomStringConvertible
         self.errorCode = errorCode
         self.errorDescription = errorDescription
         self.validationError = validationError
+        self.retryAfter = retryAfter
+    }
+
+    /// This error with ``retryAfter`` set.
+    func withRetryAfter(_ delay: Duration) -> IntrospectionClientError {
+        IntrospectionClientError(
+            code, message, httpStatus: httpStatus, errorCode: errorCode, errorDescription: errorDescription,
+            validationError: validationError, retryAfter: delay)
     }
 
     /// Whether the server answered 200 with less protection than was asked for: a JWT was asked for and

@@ -20,6 +20,22 @@ public struct IntrospectionClientOptions: Sendable, CustomStringConvertible, Cus
     public var clientSecret: String?
     /// How the client authenticates to the introspection endpoint: HTTP Basic by default.
     public var authenticationMethod: ClientAuthenticationMethod
+    /// How the assertions of ``ClientAuthenticationMethod/privateKeyJWT`` are made: the client's key,
+    /// the algorithm, the lifetime (60 s at most). Each call sends a fresh one, with a new `jti`, issued at
+    /// the time of the client's clock. Never printed beyond the key's `kid`, type and size.
+    public var clientAssertion: ClientAssertion?
+    /// The `aud` of those assertions; nil: the ``issuer`` identifier (RFC 7523 §3 lets the audience be the
+    /// authorization server's issuer identifier; the endpoint's URL is the other common choice).
+    public var clientAssertionAudience: String?
+    /// The certificate presented for ``ClientAuthenticationMethod/tlsClientAuth`` (RFC 8705 §2.1). The
+    /// client's transport must be a `ClientCertificateTransport` (the default one is). When the issuer's
+    /// metadata publishes `mtls_endpoint_aliases` with an `introspection_endpoint`, that alias is called
+    /// instead of the plain endpoint (RFC 8705 §5). Its private key is never printed.
+    public var clientCertificate: TLSClientCertificate?
+    /// The longest wait a `Retry-After` of a `429` or `503` from the introspection endpoint can impose:
+    /// a longer one is cut to this (5 minutes by default), so that a mistaken or hostile value cannot take
+    /// the resource server offline for days.
+    public var maximumRetryAfter: Duration
     /// What the client asks for: a plain JSON object (RFC 7662) or a signed JWT (RFC 9701).
     public var responseFormat: IntrospectionResponseFormat
     /// What checks a JWT response. When nil and the format is ``IntrospectionResponseFormat/jwt``, the
@@ -58,13 +74,15 @@ public struct IntrospectionClientOptions: Sendable, CustomStringConvertible, Cus
     public static let defaultTimeout: Duration = .seconds(10)
     /// The default body limit: 256 KiB.
     public static let defaultMaximumResponseByteCount = 256 * 1024
+    /// The default cap on a `Retry-After`: 5 minutes.
+    public static let defaultMaximumRetryAfter: Duration = .seconds(300)
 
     /// Makes options. Give `endpoint`, `issuer`, or both.
     public init(
         issuer: String? = nil,
         endpoint: String? = nil,
         clientID: String,
-        clientSecret: String?,
+        clientSecret: String? = nil,
         authenticationMethod: ClientAuthenticationMethod = .clientSecretBasic,
         responseFormat: IntrospectionResponseFormat = .jwt,
         responseValidator: (any IntrospectionResponseValidator)? = nil,
@@ -77,7 +95,11 @@ public struct IntrospectionClientOptions: Sendable, CustomStringConvertible, Cus
         timeout: Duration = defaultTimeout,
         maximumResponseByteCount: Int = defaultMaximumResponseByteCount,
         keyArchive: (any KeyArchive)? = nil,
-        decryption: ResponseDecryptionOptions? = nil
+        decryption: ResponseDecryptionOptions? = nil,
+        clientAssertion: ClientAssertion? = nil,
+        clientAssertionAudience: String? = nil,
+        clientCertificate: TLSClientCertificate? = nil,
+        maximumRetryAfter: Duration = defaultMaximumRetryAfter
     ) {
         self.issuer = issuer
         self.endpoint = endpoint
@@ -96,6 +118,10 @@ public struct IntrospectionClientOptions: Sendable, CustomStringConvertible, Cus
         self.maximumResponseByteCount = maximumResponseByteCount
         self.keyArchive = keyArchive
         self.decryption = decryption
+        self.clientAssertion = clientAssertion
+        self.clientAssertionAudience = clientAssertionAudience
+        self.clientCertificate = clientCertificate
+        self.maximumRetryAfter = maximumRetryAfter
     }
 
     /// The audiences the default verifier accepts.
@@ -108,6 +134,8 @@ public struct IntrospectionClientOptions: Sendable, CustomStringConvertible, Cus
         parts.append("clientID: \(clientID)")
         parts.append("clientSecret: \(clientSecret == nil ? "none" : "<redacted>")")
         parts.append("authenticationMethod: \(authenticationMethod)")
+        if let clientAssertion { parts.append("clientAssertion: \(clientAssertion.algorithm) with \(clientAssertion.key)") }
+        if let clientCertificate { parts.append("clientCertificate: \(clientCertificate)") }
         parts.append("responseFormat: \(responseFormat)")
         return "IntrospectionClientOptions(" + parts.joined(separator: ", ") + ")"
     }
@@ -122,22 +150,55 @@ public struct IntrospectionClientOptions: Sendable, CustomStringConvertible, Cus
             "clientID": clientID,
             "clientSecret": clientSecret == nil ? "none" : "<redacted>",
             "authenticationMethod": authenticationMethod,
+            "clientAssertion": clientAssertion.map { "\($0.algorithm) with \($0.key)" } ?? "none",
+            "clientCertificate": clientCertificate.map { "\($0)" } ?? "none",
             "responseFormat": responseFormat,
         ])
     }
 }
 
 /// How the client authenticates to the introspection endpoint (RFC 7662 §2.1, RFC 6749 §2.3.1,
-/// RFC 8414 `introspection_endpoint_auth_methods_supported`).
-public enum ClientAuthenticationMethod: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+/// RFC 7523 §2.2, RFC 8705 §2; the RFC 8414 `introspection_endpoint_auth_methods_supported` names).
+///
+/// An open struct rather than an enum, as `IntrospectionClientError.Code` is: methods are added over time
+/// (`private_key_jwt` and `tls_client_auth` were), and a new static member breaks no one's code, where a
+/// new enum case breaks every exhaustive `switch`. Compare with `==` or `switch` with a `default`.
+/// `init?(rawValue:)` still answers nil for a method the client does not implement, and ``allCases``
+/// lists the ones it does.
+public struct ClientAuthenticationMethod: RawRepresentable, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    /// The RFC 8414 name of the method.
+    public let rawValue: String
+
+    /// The method with this RFC 8414 name, or nil when the client does not implement it.
+    public init?(rawValue: String) {
+        guard let known = Self.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
+        self = known
+    }
+
+    private init(_ rawValue: String) { self.rawValue = rawValue }
+
     /// HTTP Basic: `Authorization: Basic base64(form(client_id) ":" form(client_secret))`, where `form` is
     /// the `application/x-www-form-urlencoded` encoding RFC 6749 §2.3.1 requires before joining.
-    case clientSecretBasic = "client_secret_basic"
+    public static let clientSecretBasic = ClientAuthenticationMethod("client_secret_basic")
     /// `client_id` and `client_secret` in the form body (RFC 6749 §2.3.1 allows it; Basic is preferred).
-    case clientSecretPost = "client_secret_post"
-    /// No client authentication in the request (the transport authenticates, e.g. mutual TLS). An RFC 9701
+    public static let clientSecretPost = ClientAuthenticationMethod("client_secret_post")
+    /// A JWT signed with the client's private key (RFC 7523 §2.2): `client_assertion_type`
+    /// `urn:ietf:params:oauth:client-assertion-type:jwt-bearer`, a fresh `client_assertion` for every call
+    /// (``IntrospectionClientOptions/clientAssertion``), and `client_id`. No secret is sent.
+    public static let privateKeyJWT = ClientAuthenticationMethod("private_key_jwt")
+    /// Mutual TLS with a certificate the authorization server knows the client by (RFC 8705 §2.1): the
+    /// transport presents ``IntrospectionClientOptions/clientCertificate`` and the form carries
+    /// `client_id`. No secret is sent.
+    public static let tlsClientAuth = ClientAuthenticationMethod("tls_client_auth")
+    /// No client authentication in the request (the transport authenticates by other means). An RFC 9701
     /// server answers 400 to calls it cannot authenticate.
-    case none = "none"
+    public static let none = ClientAuthenticationMethod("none")
+
+    /// Every method the client implements.
+    public static let allCases: [ClientAuthenticationMethod] = [.clientSecretBasic, .clientSecretPost, .privateKeyJWT, .tlsClientAuth, .none]
+
+    /// Whether the method sends the client secret.
+    public var usesClientSecret: Bool { self == .clientSecretBasic || self == .clientSecretPost }
 
     /// The RFC 8414 name of the method.
     public var description: String { rawValue }

@@ -7,14 +7,19 @@ import IntrospectionRemoteKeys
 /// `token_type_hint`, the client's credentials, and the `Accept` that selects the format (RFC 9701 §4).
 enum IntrospectionRequest {
     /// Form parameters the client sets itself and that extra parameters may not repeat.
-    static let reservedParameters: Set<String> = ["token", "token_type_hint", "client_id", "client_secret"]
+    static let reservedParameters: Set<String> = [
+        "token", "token_type_hint", "client_id", "client_secret", "client_assertion", "client_assertion_type",
+    ]
 
-    /// The headers and body of one call, or a configuration error.
+    /// The headers and body of one call, or a configuration error. `assertionAudience` and `now` make the
+    /// fresh assertion of `private_key_jwt`.
     static func make(
         token: String,
         tokenTypeHint: TokenTypeHint?,
         additionalParameters: [(name: String, value: String)],
-        options: IntrospectionClientOptions
+        options: IntrospectionClientOptions,
+        assertionAudience: String? = nil,
+        now: Date = Date()
     ) throws(IntrospectionClientError) -> (headerFields: HTTPFields, body: [UInt8]) {
         for parameter in additionalParameters where reservedParameters.contains(parameter.name) {
             throw IntrospectionClientError(.configuration, "the extra form parameter \"\(parameter.name)\" is set by the client itself")
@@ -33,10 +38,35 @@ enum IntrospectionRequest {
         case .clientSecretPost:
             form.append(("client_id", options.clientID))
             form.append(("client_secret", try secret(options)))
+        case .privateKeyJWT:
+            // RFC 7521 §4.2: client_id may accompany the assertion and must name the same client.
+            form.append(("client_id", options.clientID))
+            form.append(("client_assertion_type", ClientAssertion.assertionType))
+            form.append(("client_assertion", try assertion(options, audience: assertionAudience, now: now)))
+        case .tlsClientAuth:
+            // RFC 8705 §2: the client_id parameter names the client whose certificate the TLS layer checked.
+            form.append(("client_id", options.clientID))
         case .none:
             break
+        default:
+            throw IntrospectionClientError(.configuration, "the client authentication method \(quoted(options.authenticationMethod.rawValue)) is not implemented")
         }
         return (headers, Array(FormURLEncoding.encode(form).utf8))
+    }
+
+    /// A fresh RFC 7523 assertion: new `jti`, `iat` now, `exp` within 60 s.
+    static func assertion(_ options: IntrospectionClientOptions, audience: String?, now: Date) throws(IntrospectionClientError) -> String {
+        guard let clientAssertion = options.clientAssertion else {
+            throw IntrospectionClientError(.configuration, "private_key_jwt needs the client's key (clientAssertion)")
+        }
+        guard let audience = audience ?? options.clientAssertionAudience ?? options.issuer else {
+            throw IntrospectionClientError(.configuration, "private_key_jwt needs the assertion's audience: the issuer, or clientAssertionAudience")
+        }
+        do throws(IntrospectionJWTError) {
+            return try clientAssertion.make(clientID: options.clientID, audience: audience, now: now)
+        } catch {
+            throw IntrospectionClientError(.configuration, "the client assertion could not be signed: \(error.message)")
+        }
     }
 
     /// `Basic base64(form(client_id) ":" form(client_secret))`: RFC 6749 §2.3.1 has the identifier and the

@@ -47,6 +47,14 @@ public struct TokenIntrospectionResponse: Sendable {
         self.jwt = jwt
     }
 
+    /// This response with the `Retry-After` wait set on its error.
+    func withRetryAfter(_ delay: Duration) -> TokenIntrospectionResponse {
+        guard let error else { return self }
+        return TokenIntrospectionResponse(
+            error: error.withRetryAfter(delay), httpStatus: httpStatus, contentType: contentType, rawBody: rawBody, format: format,
+            json: json, introspection: introspection, jwt: jwt)
+    }
+
     /// Whether the call failed. Check it before reading anything else.
     public var isError: Bool { error != nil }
     /// The error's message, or nil on success.

@@ -169,6 +169,34 @@ extension HummingbirdSuites {
             #expect(server.introspectionCount == 1)
         }
 
+        @Test("After a 429 with Retry-After from the AS: 503 with the seconds that remain, no call meanwhile, then 200")
+        func retryAfterFromTheAuthorizationServer() async throws {
+            try await LocalAuthorizationServer.start(client: rsClient).shuttingDown { server in
+                let clock = ManualClock()
+                let client = IntrospectionClient(
+                    options: IntrospectionClientOptions(issuer: server.issuer, clientID: rsClient.id, clientSecret: rsClient.secret),
+                    clock: clock)
+                let authorizer = BearerTokenAuthorizer(introspection: CachedIntrospection(client: client, clock: clock), realm: "orders-api")
+                let token = server.issueAccessToken(scope: "orders:read")
+                server.updateFaults { $0.retryAfter = (429, "30", nil) }
+                try await makeApplication(authorizer).test(.live) { http in
+                    let limited = try await get(http, "/orders", authorization: "Bearer \(token)")
+                    #expect(limited.status == .serviceUnavailable)
+                    #expect(limited.headers[.retryAfter] == "30")
+                    server.updateFaults { $0.retryAfter = nil }
+                    clock.advance(by: .seconds(12))
+                    let held = try await get(http, "/orders", authorization: "Bearer \(token)")
+                    #expect(held.status == .serviceUnavailable)
+                    #expect(held.headers[.retryAfter] == "18")
+                    #expect(server.introspectionCount == 1)
+                    clock.advance(by: .seconds(18))
+                    let resumed = try await get(http, "/orders", authorization: "Bearer \(token)")
+                    #expect(resumed.status == .ok)
+                    #expect(server.introspectionCount == 2)
+                }
+            }
+        }
+
         @Test("Scopes are the identity's permissions for hummingbird-auth's PermissionPolicy")
         func permissions() throws {
             let introspection = try TokenIntrospection(validating: JSONObject(members: [

@@ -104,6 +104,37 @@ extension ResourceServerSuites {
             }
         }
 
+        @Test("A 429 with Retry-After is 503 with the AS's Retry-After, then with what remains of it; no call is sent meanwhile, nothing is cached")
+        func retryAfterFromTheAuthorizationServer() async throws {
+            try await withAuthorizationServer { server in
+                let fixture = ResourceServerFixture(server: server)
+                let token = fixture.token()
+                server.updateFaults { $0.retryAfter = (429, "40", nil) }
+                let first = try #require(denial(await decide(fixture, "Bearer \(token)")))
+                #expect(first.status == .serviceUnavailable)
+                #expect(first.headerFields[.retryAfter] == "40")
+                #expect(first.failure?.code == .asUnavailable)
+                #expect(first.failure?.httpStatus == 429)
+
+                server.updateFaults { $0.retryAfter = nil }
+                fixture.clock.advance(by: .milliseconds(15_300))
+                let held = try #require(denial(await decide(fixture, "Bearer \(token)")))
+                #expect(held.status == .serviceUnavailable)
+                #expect(held.headerFields[.retryAfter] == "25")
+                #expect(held.failure?.code == .asUnavailable)
+                #expect(held.failure?.retryAfter == .milliseconds(24_700))
+                #expect(server.introspectionCount == 1)
+
+                fixture.clock.advance(by: .milliseconds(24_700))
+                guard case .allowed(let identity) = await decide(fixture, "Bearer \(token)") else {
+                    Issue.record("the request was refused once the Retry-After had passed")
+                    return
+                }
+                #expect(identity.scopes == ["orders:read"])
+                #expect(server.introspectionCount == 2)
+            }
+        }
+
         @Test("An answer that fails verification is 502, logged at error level with the verifier's code")
         func invalidAnswer() async throws {
             try await withAuthorizationServer { server in

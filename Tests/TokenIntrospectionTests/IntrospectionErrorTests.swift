@@ -9,7 +9,8 @@ import TokenIntrospectionClient
 
 @Suite("Introspection failures")
 struct IntrospectionErrorTests {
-    @Test("Wrong credentials give HTTP 401 invalid_client, with no JWT validation", arguments: ClientAuthenticationMethod.allCases.filter { $0 != .none })
+    /// The wrong secret of the secret methods; the wrong key and the wrong certificate are in ClientAuthenticationTests.
+    @Test("Wrong credentials give HTTP 401 invalid_client, with no JWT validation", arguments: ClientAuthenticationMethod.allCases.filter(\.usesClientSecret))
     func wrongCredentials(method: ClientAuthenticationMethod) async throws {
         try await withLocalServer { server in
             let token = server.issueToken(claims: server.accessTokenClaims())

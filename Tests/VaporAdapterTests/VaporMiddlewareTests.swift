@@ -1,4 +1,5 @@
 import Foundation
+import IntrospectionJWT
 import IntrospectionResourceServer
 import IntrospectionTesting
 import IntrospectionVapor
@@ -13,11 +14,15 @@ let rsClient = LocalAuthorizationServer.Client(id: "rs-orders", secret: "s3cret"
 struct VaporMiddlewareTests {
     /// Runs `body` with a local authorization server and a Vapor application that serves `/orders`
     /// (`orders:read`) and `/admin` (`orders:read` and `orders:admin`) on 127.0.0.1, an ephemeral port.
-    func withApplication(_ body: (LocalAuthorizationServer, any TestingApplicationTester) async throws -> Void) async throws {
+    /// The client and the cache read `clock` (the system's by default).
+    func withApplication(
+        clock: any IntrospectionClock = .system,
+        _ body: (LocalAuthorizationServer, any TestingApplicationTester) async throws -> Void
+    ) async throws {
         try await LocalAuthorizationServer.start(client: rsClient).shuttingDown { server in
             let client = IntrospectionClient(options: IntrospectionClientOptions(
-                issuer: server.issuer, clientID: rsClient.id, clientSecret: rsClient.secret))
-            let authorizer = BearerTokenAuthorizer(introspection: CachedIntrospection(client: client), realm: "orders-api")
+                issuer: server.issuer, clientID: rsClient.id, clientSecret: rsClient.secret), clock: clock)
+            let authorizer = BearerTokenAuthorizer(introspection: CachedIntrospection(client: client, clock: clock), realm: "orders-api")
             try await withApp { app in
                 app.grouped(IntrospectionVaporMiddleware(authorizer, requirement: .scope("orders:read")))
                     .get("orders") { request -> String in
@@ -35,6 +40,27 @@ struct VaporMiddlewareTests {
         var headers = HTTPHeaders()
         if let authorization { headers.add(name: .authorization, value: authorization) }
         return try await tester.performTest(request: TestingHTTPRequest(method: .GET, url: URI(path: path), headers: headers, body: ByteBuffer()))
+    }
+
+    @Test("After a 503 with Retry-After from the AS: 503 with the seconds that remain, no call meanwhile, then 200")
+    func retryAfterFromTheAuthorizationServer() async throws {
+        let clock = ManualClock()
+        try await withApplication(clock: clock) { server, tester in
+            let token = server.issueAccessToken(scope: "orders:read")
+            server.updateFaults { $0.retryAfter = (503, "20", nil) }
+            let first = try await get(tester, "/orders", "Bearer \(token)")
+            #expect(first.status == .serviceUnavailable)
+            #expect(first.headers[.retryAfter] == ["20"])
+            server.updateFaults { $0.retryAfter = nil }
+            clock.advance(by: .milliseconds(5_500))
+            let held = try await get(tester, "/orders", "Bearer \(token)")
+            #expect(held.status == .serviceUnavailable)
+            #expect(held.headers[.retryAfter] == ["15"])
+            #expect(server.introspectionCount == 1)
+            clock.advance(by: .milliseconds(14_500))
+            #expect(try await get(tester, "/orders", "Bearer \(token)").status == .ok)
+            #expect(server.introspectionCount == 2)
+        }
     }
 
     @Test("Every answer has its exact status and WWW-Authenticate; the identity is in req.auth")

@@ -11,10 +11,12 @@ enum DecryptionJWKParser {
         } catch {
             throw Unusable(error.reason)
         }
-        let keyType: DecryptionKey.KeyType = switch privateKey.kind {
-        case .rsa: .rsa
-        case .ec(let curve): .ec(curve)
-        case .x25519: .x25519
+        let keyType: DecryptionKey.KeyType
+        switch privateKey.kind {
+        case .rsa: keyType = .rsa
+        case .ec(let curve): keyType = .ec(curve)
+        case .x25519: keyType = .x25519
+        case .ed25519: throw Unusable("an Ed25519 key signs; it cannot decrypt")
         }
         try checkSize(keyType, privateKey: privateKey)
         return DecryptionKey(
@@ -38,18 +40,18 @@ enum DecryptionJWKParser {
         switch keyTypeName {
         case "RSA":
             keyType = .rsa
-            material = DecryptionKey.Material(try rsaKey(jwk))
+            material = DecryptionKey.Material(try JWKParser.rsaPrivateKey(jwk, purpose: "decrypt"))
         case "EC":
             let curve = try JWKParser.ecCurve(jwk)
             keyType = .ec(curve)
-            material = DecryptionKey.Material(try ecKey(jwk, curve: curve))
+            material = DecryptionKey.Material(try JWKParser.ecPrivateKey(jwk, curve: curve, purpose: "decrypt"))
         case "OKP":
             guard let curve = try JWKParser.optionalString(jwk, "crv") else { throw Unusable("no \"crv\"") }
             guard curve == "X25519" else {
                 throw Unusable(curve.hasPrefix("Ed") ? "a signature curve (\(quoted(curve)))" : "unsupported curve \(quoted(curve))")
             }
             keyType = .x25519
-            material = DecryptionKey.Material(try x25519Key(jwk))
+            material = DecryptionKey.Material(try JWKParser.okpPrivateKey(jwk, curve: curve, purpose: "decrypt"))
         case "oct":
             let secret = try JWKParser.bytes(jwk, "k")
             guard [16, 24, 32, 48, 64].contains(secret.count) else {
@@ -91,66 +93,6 @@ enum DecryptionJWKParser {
     private static func checkSize(_ keyType: DecryptionKey.KeyType, privateKey: EVPPrivateKey) throws(Unusable) {
         if keyType == .rsa, privateKey.bitCount < DecryptionKey.minimumRSAModulusBitCount {
             throw Unusable("an RSA key of \(privateKey.bitCount) bits, under the required \(DecryptionKey.minimumRSAModulusBitCount) (RFC 7518 §4.3)")
-        }
-    }
-
-    private static func privateMember(_ jwk: JSONObject, _ name: String) throws(Unusable) -> [UInt8] {
-        guard jwk[name] != nil else { throw Unusable("no private part (\"\(name)\"): a public key cannot decrypt") }
-        return try JWKParser.bytes(jwk, name)
-    }
-
-    // MARK: RSA (RFC 7518 §6.3.2)
-
-    private static func rsaKey(_ jwk: JSONObject) throws(Unusable) -> EVPPrivateKey {
-        let (modulus, exponent) = try JWKParser.rsaPublicParameters(jwk)
-        let d = try privateMember(jwk, "d")
-        guard jwk["oth"] == nil else { throw Unusable("a multi-prime RSA key (\"oth\"), not supported") }
-        let names = ["p", "q", "dp", "dq", "qi"]
-        let present = names.filter { jwk[$0] != nil }
-        var factors: EVPPrivateKey.RSAFactors? = nil
-        if present.count == names.count {
-            factors = EVPPrivateKey.RSAFactors(
-                p: try JWKParser.bytes(jwk, "p"), q: try JWKParser.bytes(jwk, "q"), dp: try JWKParser.bytes(jwk, "dp"),
-                dq: try JWKParser.bytes(jwk, "dq"), qi: try JWKParser.bytes(jwk, "qi"))
-        } else if !present.isEmpty {
-            throw Unusable("the CRT parameters are incomplete (RFC 7518 §6.3.2: p, q, dp, dq and qi go together)")
-        }
-        do {
-            return try EVPPrivateKey.rsa(modulus: modulus, publicExponent: exponent, privateExponent: d, factors: factors)
-        } catch {
-            throw Unusable(error.reason)
-        }
-    }
-
-    // MARK: EC (RFC 7518 §6.2.2)
-
-    private static func ecKey(_ jwk: JSONObject, curve: EllipticCurve) throws(Unusable) -> EVPPrivateKey {
-        let x = try JWKParser.bytes(jwk, "x")
-        let y = try JWKParser.bytes(jwk, "y")
-        let d = try privateMember(jwk, "d")
-        let length = curve.coordinateByteCount
-        guard x.count == length, y.count == length, d.count == length else {
-            throw Unusable("\"x\", \"y\" and \"d\" must each be \(length) bytes on \(curve.rawValue), not \(x.count), \(y.count) and \(d.count)")
-        }
-        do {
-            return try EVPPrivateKey.ec(curve: curve, d: d, x: x, y: y)
-        } catch {
-            throw Unusable(error.reason)
-        }
-    }
-
-    // MARK: OKP X25519 (RFC 8037 §2)
-
-    private static func x25519Key(_ jwk: JSONObject) throws(Unusable) -> EVPPrivateKey {
-        let x = try JWKParser.bytes(jwk, "x")
-        let d = try privateMember(jwk, "d")
-        guard x.count == 32, d.count == 32 else {
-            throw Unusable("\"x\" and \"d\" must each be 32 bytes on X25519, not \(x.count) and \(d.count)")
-        }
-        do {
-            return try EVPPrivateKey.x25519(d: d, x: x)
-        } catch {
-            throw Unusable(error.reason)
         }
     }
 }

@@ -43,4 +43,37 @@ enum ECDSASignature {
         putInteger(s, from: sStart, length: sLength)
         return position
     }
+
+    /// The JWS form (`R || S`, each left-padded to `coordinateByteCount`) of a DER `ECDSA-Sig-Value`, as
+    /// OpenSSL's signing produces it; nil when `der` is not exactly one SEQUENCE of two positive
+    /// INTEGERs that fit the curve.
+    static func raw(fromDER der: [UInt8], coordinateByteCount: Int) -> [UInt8]? {
+        var index = 0
+        func length() -> Int? {
+            guard index < der.count else { return nil }
+            let first = der[index]
+            index += 1
+            if first < 0x80 { return Int(first) }
+            guard first == 0x81, index < der.count, der[index] >= 0x80 else { return nil }  // at most 255 bytes here
+            defer { index += 1 }
+            return Int(der[index])
+        }
+        func integer() -> [UInt8]? {
+            guard index < der.count, der[index] == 0x02 else { return nil }
+            index += 1
+            guard let count = length(), count > 0, index + count <= der.count else { return nil }
+            var value = Array(der[index..<(index + count)])
+            index += count
+            guard value[0] & 0x80 == 0 else { return nil }  // negative
+            while value.count > 1, value[0] == 0 { value.removeFirst() }
+            guard value.count <= coordinateByteCount else { return nil }
+            return [UInt8](repeating: 0, count: coordinateByteCount - value.count) + value
+        }
+        guard der.first == 0x30 else { return nil }
+        index = 1
+        guard let sequenceLength = length(), index + sequenceLength == der.count,
+            let r = integer(), let s = integer(), index == der.count
+        else { return nil }
+        return r + s
+    }
 }

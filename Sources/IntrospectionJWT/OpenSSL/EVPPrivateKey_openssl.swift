@@ -1,8 +1,9 @@
 internal import COpenSSL
 
-/// An OpenSSL private key (`EVP_PKEY`) of a decryption key set: RSA for RSA-OAEP, EC (P-256, P-384,
-/// P-521) or X25519 for ECDH-ES. Built once when the set is loaded and shared by every decryption; the
-/// pointer never leaves this class, and OpenSSL clears the private material when it is freed.
+/// An OpenSSL private key (`EVP_PKEY`): of a decryption key set (RSA for RSA-OAEP, EC P-256, P-384,
+/// P-521 or X25519 for ECDH-ES), or of a ``JWTSigningKey`` (RSA, EC, Ed25519). Built once when the key is
+/// loaded and shared by every operation; the pointer never leaves this class, and OpenSSL clears the
+/// private material when it is freed.
 final class EVPPrivateKey: @unchecked Sendable {
     // @unchecked: the EVP_PKEY is never mutated after construction; OpenSSL 3 allows one key to be used
     // by several threads at once, each operation working on a context of its own.
@@ -12,6 +13,7 @@ final class EVPPrivateKey: @unchecked Sendable {
         case rsa
         case ec(EllipticCurve)
         case x25519
+        case ed25519
     }
 
     private let pointer: OpaquePointer
@@ -68,23 +70,42 @@ final class EVPPrivateKey: @unchecked Sendable {
 
     /// An X25519 private key from its raw 32 bytes; when `x` is given it must be the key's public half.
     static func x25519(d: [UInt8], x: [UInt8]?) throws(KeyConstructionFailure) -> EVPPrivateKey {
-        guard d.count == 32, let pointer = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, nil, d, d.count) else {
-            throw KeyConstructionFailure(reason: "OpenSSL refused the X25519 key: \(OpenSSLErrorStack.drain())")
+        try raw(EVP_PKEY_X25519, kind: .x25519, name: "X25519", d: d, x: x)
+    }
+
+    /// An Ed25519 private key from its raw 32-byte seed (RFC 8037 §2 `d`); when `x` is given it must be the
+    /// key's public half.
+    static func ed25519(d: [UInt8], x: [UInt8]?) throws(KeyConstructionFailure) -> EVPPrivateKey {
+        try raw(EVP_PKEY_ED25519, kind: .ed25519, name: "Ed25519", d: d, x: x)
+    }
+
+    /// A key of an OpenSSL raw-key type (`EVP_PKEY_X25519`, `EVP_PKEY_ED25519`) from its 32 private bytes,
+    /// checked against `x` when given.
+    private static func raw(_ type: Int32, kind: Kind, name: String, d: [UInt8], x: [UInt8]?) throws(KeyConstructionFailure) -> EVPPrivateKey {
+        guard d.count == 32, let pointer = EVP_PKEY_new_raw_private_key(type, nil, d, d.count) else {
+            throw KeyConstructionFailure(reason: "OpenSSL refused the \(name) key: \(OpenSSLErrorStack.drain())")
         }
-        let key = EVPPrivateKey(takingOwnershipOf: pointer, kind: .x25519)
-        if let x {
-            var publicKey = [UInt8](repeating: 0, count: 32)
-            var length = publicKey.count
-            guard EVP_PKEY_get_raw_public_key(pointer, &publicKey, &length) == 1, length == 32, publicKey == x else {
-                OpenSSLErrorStack.clear()
-                throw KeyConstructionFailure(reason: "\"x\" is not the public key of \"d\"")
-            }
+        let key = EVPPrivateKey(takingOwnershipOf: pointer, kind: kind)
+        if let x, key.rawPublicKey() != x {
+            throw KeyConstructionFailure(reason: "\"x\" is not the public key of \"d\"")
         }
         return key
     }
 
+    /// The raw public key of an X25519 or Ed25519 key (32 bytes), or nil.
+    private func rawPublicKey() -> [UInt8]? {
+        var publicKey = [UInt8](repeating: 0, count: 32)
+        var length = publicKey.count
+        guard EVP_PKEY_get_raw_public_key(pointer, &publicKey, &length) == 1, length == 32 else {
+            OpenSSLErrorStack.clear()
+            return nil
+        }
+        return publicKey
+    }
+
     /// The one private key of a PEM file (PKCS #8 `PRIVATE KEY`, or the traditional `RSA PRIVATE KEY` and
-    /// `EC PRIVATE KEY`), unencrypted. Other key types are refused.
+    /// `EC PRIVATE KEY`), unencrypted: RSA, EC P-256/P-384/P-521, X25519 or Ed25519. Other key types are
+    /// refused; the caller refuses the kinds it cannot use.
     static func pem(_ bytes: [UInt8]) throws(KeyConstructionFailure) -> EVPPrivateKey {
         let parsed: OpaquePointer? = bytes.withUnsafeBytes { buffer in
             guard let bio = BIO_new_mem_buf(buffer.baseAddress, Int32(buffer.count)) else { return nil }
@@ -100,15 +121,17 @@ final class EVPPrivateKey: @unchecked Sendable {
             kind = .rsa
         } else if EVP_PKEY_is_a(parsed, "X25519") == 1 {
             kind = .x25519
+        } else if EVP_PKEY_is_a(parsed, "ED25519") == 1 {
+            kind = .ed25519
         } else if EVP_PKEY_is_a(parsed, "EC") == 1, let curve = curveName(of: parsed).flatMap(EllipticCurve.init(openSSLName:)) {
             kind = .ec(curve)
         } else {
             EVP_PKEY_free(parsed)
             OpenSSLErrorStack.clear()
-            throw KeyConstructionFailure(reason: "the PEM key is not an RSA, EC P-256/P-384/P-521 or X25519 private key")
+            throw KeyConstructionFailure(reason: "the PEM key is not an RSA, EC P-256/P-384/P-521, X25519 or Ed25519 private key")
         }
         let key = EVPPrivateKey(takingOwnershipOf: parsed, kind: kind)
-        if kind != .x25519 { try key.checkPair() }
+        if kind != .x25519, kind != .ed25519 { try key.checkPair() }
         return key
     }
 
@@ -181,7 +204,7 @@ final class EVPPrivateKey: @unchecked Sendable {
     /// secret of zero bytes is a legitimate x-coordinate. `peer` was checked when it was built
     /// (``EVPPublicKey/ec(curve:x:y:check:)``: a point of the curve); OpenSSL refuses a peer of another group.
     func sharedSecret(with peer: EVPPublicKey) -> [UInt8]? {
-        guard kind != .rsa, let context = EVP_PKEY_CTX_new_from_pkey(nil, pointer, nil) else {
+        guard kind != .rsa, kind != .ed25519, let context = EVP_PKEY_CTX_new_from_pkey(nil, pointer, nil) else {
             OpenSSLErrorStack.clear()
             return nil
         }
@@ -203,6 +226,66 @@ final class EVPPrivateKey: @unchecked Sendable {
         // All zero: a contributory failure. Checked without an early exit over the bytes.
         guard kind != .x25519 || secret.reduce(0, |) != 0 else { return nil }
         return secret
+    }
+}
+
+extension EVPPrivateKey {
+    /// The JWS signature of `message` with `algorithm` (RFC 7518 §3, RFC 8037 §3.1), through
+    /// `EVP_DigestSign`: RSASSA-PKCS1-v1_5, RSASSA-PSS with MGF1 of the same hash and a salt as long as the
+    /// hash, ECDSA converted from DER to the fixed-length `R || S`, or Ed25519 over the message itself.
+    /// Nil when the algorithm does not fit this key, or OpenSSL fails.
+    func sign(_ message: [UInt8], algorithm: SignatureAlgorithm) -> [UInt8]? {
+        switch (algorithm.family, kind) {
+        case (.rsaPKCS1, .rsa), (.rsaPSS, .rsa), (.edDSA, .ed25519): break
+        case (.ecdsa(let wanted), .ec(let curve)) where wanted == curve: break
+        default: return nil
+        }
+        guard let context = EVP_MD_CTX_new() else {
+            OpenSSLErrorStack.clear()
+            return nil
+        }
+        defer { EVP_MD_CTX_free(context) }
+        var keyContext: OpaquePointer? = nil
+        let initialised: Bool
+        if let digest = algorithm.digest {
+            initialised = digest.withUnsafeMDPointer { md in
+                // The digest's name, so that EVP_DigestSignInit_ex fetches the same implementation.
+                EVP_DigestSignInit_ex(context, &keyContext, EVP_MD_get0_name(md), nil, nil, pointer, nil) == 1
+                    && configure(keyContext, for: algorithm, md: md, byteCount: digest.byteCount)
+            }
+        } else {
+            initialised = EVP_DigestSignInit_ex(context, &keyContext, nil, nil, nil, pointer, nil) == 1
+        }
+        var length = 0
+        guard initialised, EVP_DigestSign(context, nil, &length, message, message.count) == 1, length > 0 else {
+            OpenSSLErrorStack.clear()
+            return nil
+        }
+        var signature = [UInt8](repeating: 0, count: length)
+        guard EVP_DigestSign(context, &signature, &length, message, message.count) == 1 else {
+            OpenSSLErrorStack.clear()
+            return nil
+        }
+        signature.removeSubrange(length...)
+        if case .ecdsa(let curve) = algorithm.family {
+            return ECDSASignature.raw(fromDER: signature, coordinateByteCount: curve.coordinateByteCount)
+        }
+        return signature
+    }
+
+    /// The padding of RS* and PS* (RFC 7518 §3.3, §3.5); nothing to set for ES*.
+    private func configure(_ keyContext: OpaquePointer?, for algorithm: SignatureAlgorithm, md: OpaquePointer, byteCount: Int) -> Bool {
+        guard let keyContext else { return false }
+        switch algorithm.family {
+        case .rsaPKCS1:
+            return EVP_PKEY_CTX_set_rsa_padding(keyContext, RSA_PKCS1_PADDING) == 1
+        case .rsaPSS:
+            return EVP_PKEY_CTX_set_rsa_padding(keyContext, RSA_PKCS1_PSS_PADDING) == 1
+                && EVP_PKEY_CTX_set_rsa_mgf1_md(keyContext, md) == 1
+                && EVP_PKEY_CTX_set_rsa_pss_saltlen(keyContext, Int32(byteCount)) == 1
+        case .ecdsa, .edDSA:
+            return true
+        }
     }
 }
 

@@ -27,7 +27,8 @@ struct ForwardAuthCommand: AsyncParsableCommand {
             come from X-Forwarded-Method, -Proto, -Host and -Uri (DPoP proofs, RFC 9449; --no-dpop turns \
             the DPoP scheme off), its TLS client certificate from the header --client-cert-header names \
             (certificate-bound tokens, RFC 8705 §3). The client secret is read from \
-            $\(ClientCredentialOptions.secretVariable) when --client-secret is absent.
+            $\(ClientCredentialOptions.secretVariable) when --client-secret is absent; --auth \
+            private_key_jwt (--client-key) and --auth tls_client_auth (--client-cert, --client-key) need none.
 
             Exit status: 0 after SIGTERM or SIGINT (requests in flight are finished first), 2 for a bad \
             option, a missing secret, an unusable key file, an issuer whose metadata cannot be used, or an \
@@ -83,11 +84,14 @@ struct ForwardAuthCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let secret = try credentials.secret()
+        let secret = try credentials.secretIfNeeded()
         let address = try ListenAddress(parsing: listen)
         let logger = ForwardAuthLogging.bootstrap()
         var options = try call.clientOptions(credentials: credentials, secret: secret)
         options.decryption = try decryption.clientOptions(derivingKeysFromClientSecret: credentials.decryptWithClientSecret)
+        // --auth private_key_jwt or tls_client_auth: the key or certificate, loaded once (exit 2 before
+        // listening when a file cannot be used).
+        let transport = try credentials.authenticate(&options)
         try Self.checkAppendable(keyArchive, option: "--key-archive")
         try Self.checkAppendable(auditLog, option: "--audit-log")
         options.keyArchive = keyArchive.map { FileKeyArchive(path: $0) }
@@ -95,7 +99,7 @@ struct ForwardAuthCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
-        let client = IntrospectionClient(options: options, logger: logger)
+        let client = IntrospectionClient(options: options, transport: transport, logger: logger)
         do {
             // The client discovers lazily; a service must not start answering 503 to every request.
             try await client.prepare()

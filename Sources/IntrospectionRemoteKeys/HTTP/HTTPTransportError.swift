@@ -20,6 +20,8 @@ public struct HTTPTransportError: Error, Sendable, Hashable, CustomStringConvert
         public static let invalidURL = Code(rawValue: "invalid_url")
         /// A redirect was not followed: to a URL that is not https, or too many of them.
         public static let redirectRefused = Code(rawValue: "redirect_refused")
+        /// A TLS client certificate or its key cannot be used (``ClientCertificateTransport``).
+        public static let clientCertificateUnusable = Code(rawValue: "client_certificate_unusable")
     }
 
     /// What went wrong, as a stable code.

@@ -107,8 +107,12 @@ package struct HTTPCacheHeaders: Sendable, Equatable {
             let hour = Int(time[0]), let minute = Int(time[1]), let second = Int(time[2]),
             (1...31).contains(day), hour < 24, minute < 60, second < 61
         else { return nil }
-        // Days from the civil date (Howard Hinnant's algorithm), proleptic Gregorian calendar.
-        let m = month + 1
+        return date(year: year, month: month + 1, day: day, hour: hour, minute: minute, second: second)
+    }
+
+    /// The UTC time of a civil date and time (`month` 1 to 12), proleptic Gregorian calendar.
+    package static func date(year: Int, month m: Int, day: Int, hour: Int, minute: Int, second: Int) -> Date {
+        // Days from the civil date (Howard Hinnant's algorithm).
         let y = m <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400
