@@ -39,7 +39,7 @@ struct IntrospectionCallOptions: ParsableArguments {
         let maximumAge = try PolicyOptions.seconds(maxAge, of: "--max-age", zero: .allowed)
         let skew = try PolicyOptions.seconds(clockSkew, of: "--clock-skew", zero: .allowed)
         let seconds = try PolicyOptions.seconds(timeout, of: "--timeout", zero: .refused)
-        let allowed = try algorithms.map(PolicyOptions.parseAlgorithms) ?? SignatureAlgorithm.allSupported
+        let allowed = try algorithms.map { try PolicyOptions.parseAlgorithms($0) } ?? SignatureAlgorithm.allSupported
         for url in [endpoint, jwks].compactMap({ $0 }) {
             if let refusal = HTTPURLPolicy.refusal(for: url) { throw ValidationError(refusal) }
         }

@@ -31,7 +31,7 @@ struct PolicyOptions: ParsableArguments {
     func policy() throws -> VerificationPolicy {
         let maximumAge = try Self.seconds(maxAge, of: "--max-age", zero: .allowed)
         let skew = try Self.seconds(clockSkew, of: "--clock-skew", zero: .allowed)
-        let allowed = try algorithms.map(Self.parseAlgorithms) ?? SignatureAlgorithm.allSupported
+        let allowed = try algorithms.map { try Self.parseAlgorithms($0) } ?? SignatureAlgorithm.allSupported
         var policy = VerificationPolicy(
             issuer: issuer, audiences: audience, allowedAlgorithms: allowed,
             maximumAge: .seconds(maximumAge), clockSkew: .seconds(skew)
@@ -65,20 +65,21 @@ struct PolicyOptions: ParsableArguments {
         return value
     }
 
-    /// `--algorithms`: JOSE names separated by commas; HMAC, `none` and unknown names are refused.
-    static func parseAlgorithms(_ list: String) throws -> Set<SignatureAlgorithm> {
+    /// `--algorithms` (or `option`): JOSE names separated by commas; HMAC, `none` and unknown names are
+    /// refused.
+    static func parseAlgorithms(_ list: String, option: String = "--algorithms") throws -> Set<SignatureAlgorithm> {
         var result = Set<SignatureAlgorithm>()
         for name in list.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }) {
-            guard !name.isEmpty else { throw ValidationError("--algorithms has an empty entry: '\(list)'.") }
+            guard !name.isEmpty else { throw ValidationError("\(option) has an empty entry: '\(list)'.") }
             if let algorithm = SignatureAlgorithm(rawValue: name) {
                 result.insert(algorithm)
             } else if name.uppercased().hasPrefix("HS") {
-                throw ValidationError("--algorithms: \(name) is an HMAC algorithm; only asymmetric algorithms can be allowed.")
+                throw ValidationError("\(option): \(name) is an HMAC algorithm; only asymmetric algorithms can be allowed.")
             } else if name.lowercased() == "none" {
-                throw ValidationError("--algorithms: 'none' can never be allowed.")
+                throw ValidationError("\(option): 'none' can never be allowed.")
             } else {
                 let supported = SignatureAlgorithm.allCases.map(\.rawValue).joined(separator: " ")
-                throw ValidationError("--algorithms: unknown algorithm '\(name)'; supported: \(supported).")
+                throw ValidationError("\(option): unknown algorithm '\(name)'; supported: \(supported).")
             }
         }
         return result

@@ -29,6 +29,16 @@ public struct AccessDenial: Error, Sendable {
         case unavailable
         /// The authorization server's answer failed verification (or the call was refused): 502.
         case invalidAnswer = "invalid_answer"
+        /// A `DPoP` request without one valid proof for it (RFC 9449 §4.3), or a replayed one: 401
+        /// `invalid_dpop_proof`.
+        case invalidDPoPProof = "invalid_dpop_proof"
+        /// Server nonces are on and the proof has no current nonce: 401 `use_dpop_nonce` with a
+        /// `DPoP-Nonce` field (RFC 9449 §9).
+        case dpopNonceRequired = "use_dpop_nonce"
+        /// The token is bound to a key or certificate the request does not show (`cnf.jkt` sent as
+        /// `Bearer` or with another key; `cnf.x5t#S256` without that client certificate), or a `DPoP`
+        /// request carried a token that is not DPoP-bound: 401 `invalid_token`.
+        case bindingMismatch = "binding_mismatch"
 
         public var description: String { rawValue }
     }
@@ -37,10 +47,12 @@ public struct AccessDenial: Error, Sendable {
     public let reason: Reason
     /// The status: 400, 401, 403, 502 or 503.
     public let status: HTTPResponse.Status
-    /// `Content-Type`, and `WWW-Authenticate` or `Retry-After`.
+    /// `Content-Type`, and `WWW-Authenticate` (one field per challenge, `Bearer` and `DPoP` when both
+    /// schemes are accepted) or `Retry-After`; `DPoP-Nonce` with `use_dpop_nonce`.
     public let headerFields: HTTPFields
-    /// The error code of the body: the RFC 6750 code of the challenge (`invalid_request`, `invalid_token`,
-    /// `insufficient_scope`), or `missing_token`, `temporarily_unavailable`, `invalid_introspection_response`.
+    /// The error code of the body: the RFC 6750 or RFC 9449 code of the challenge (`invalid_request`,
+    /// `invalid_token`, `insufficient_scope`, `invalid_dpop_proof`, `use_dpop_nonce`), or `missing_token`,
+    /// `temporarily_unavailable`, `invalid_introspection_response`.
     public let error: String
     /// The human explanation of the body.
     public let errorDescription: String
@@ -73,6 +85,9 @@ public struct AccessDenial: Error, Sendable {
         ]))).utf8)
     }
 
-    /// The `WWW-Authenticate` value, when the refusal has one.
+    /// The `WWW-Authenticate` value, when the refusal has one (two challenges joined with ", ").
     public var challenge: String? { headerFields[.wwwAuthenticate] }
+
+    /// Each `WWW-Authenticate` field, in order.
+    public var challenges: [String] { headerFields[values: .wwwAuthenticate] }
 }

@@ -5,7 +5,8 @@ import Metrics
 public enum AccessDecisionMetrics {
     /// Decisions, by ``outcomeDimension``: `allowed`, or the ``AccessDenial/Reason`` of a refusal
     /// (`missing_token`, `malformed_request`, `inactive_token`, `insufficient_scope`, `unavailable`,
-    /// `invalid_answer`).
+    /// `invalid_answer`, and for sender-constrained tokens `invalid_dpop_proof`, `use_dpop_nonce`,
+    /// `binding_mismatch`).
     public static let decisions = "introspection_jwt_decisions_total"
     /// The dimension of ``decisions``.
     public static let outcomeDimension = "outcome"

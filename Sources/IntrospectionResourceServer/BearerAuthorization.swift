@@ -30,54 +30,68 @@ public enum BearerAuthorization: Sendable, Hashable, CustomStringConvertible, Cu
     /// Reads the values of every `Authorization` field of a request, in order (frameworks that do not use
     /// swift-http-types pass their header values here).
     public init(authorizationValues values: [String]) {
-        guard var field = values.first else {
-            self = .missing
-            return
-        }
-        guard values.count == 1 else {
-            self = .malformed(Self.problem("the request has \(values.count) Authorization fields; exactly one is allowed"))
-            return
-        }
-        self = field.withUTF8 { Self.parse($0) }
+        self = Self.reading(values, schemes: [.bearer]).authorization
     }
 
-    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> BearerAuthorization {
+    /// Reads the values of every `Authorization` field as ``init(authorizationValues:)`` does, accepting
+    /// the `DPoP` scheme beside `Bearer` when `acceptingDPoP` (RFC 9449 §7.1: the same token68 grammar);
+    /// returns the scheme the request used (`Bearer` when it used neither).
+    public static func reading(_ values: [String], acceptingDPoP: Bool) -> (authorization: BearerAuthorization, scheme: TokenScheme) {
+        reading(values, schemes: acceptingDPoP ? [.bearer, .dpop] : [.bearer])
+    }
+
+    private static func reading(_ values: [String], schemes: [TokenScheme]) -> (authorization: BearerAuthorization, scheme: TokenScheme) {
+        guard var field = values.first else { return (.missing, .bearer) }
+        guard values.count == 1 else {
+            return (.malformed(Self.problem("the request has \(values.count) Authorization fields; exactly one is allowed")), .bearer)
+        }
+        return field.withUTF8 { Self.parse($0, schemes: schemes) }
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, schemes: [TokenScheme]) -> (authorization: BearerAuthorization, scheme: TokenScheme) {
         let isWhitespace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
         // Field values arrive without leading and trailing white space (RFC 9110 §5.5); be tolerant of a
         // framework that keeps it.
         guard let first = bytes.firstIndex(where: { !isWhitespace($0) }),
             let last = bytes.lastIndex(where: { !isWhitespace($0) })
         else {
-            return .malformed(problem("the Authorization field is empty"))
+            return (.malformed(problem("the Authorization field is empty")), .bearer)
         }
-        let value = bytes[first...last]
-        let scheme = Array("bearer".utf8)
-        guard value.count > scheme.count,
-            zip(value.prefix(scheme.count), scheme).allSatisfy({ lowercased($0) == $1 }),
-            value[value.startIndex + scheme.count] == 0x20
-        else {
-            let onlyScheme = value.count == scheme.count && zip(value, scheme).allSatisfy { lowercased($0) == $1 }
-            return .malformed(problem(onlyScheme
-                ? "the Authorization field has the Bearer scheme but no token"
-                : "the Authorization field is not \"Bearer\" followed by a space and a token (RFC 6750 §2.1)"))
+        let value = UnsafeBufferPointer(rebasing: bytes[first...last])
+        for scheme in schemes {
+            let name = Array(scheme.rawValue.lowercased().utf8)
+            guard value.count >= name.count, zip(value.prefix(name.count), name).allSatisfy({ lowercased($0) == $1 }),
+                value.count == name.count || value[name.count] == 0x20
+            else { continue }
+            return (parseToken(value, scheme: scheme), scheme)
         }
-        let token = value[(value.startIndex + scheme.count)...].drop(while: { $0 == 0x20 })
+        let names = schemes.map { "\"\($0.rawValue)\"" }.joined(separator: " or ")
+        return (.malformed(problem("the Authorization field is not \(names) followed by a space and a token (RFC 6750 §2.1)")), .bearer)
+    }
+
+    /// The token after `scheme` and its space (the scheme's name is known to start `value`).
+    private static func parseToken(_ value: UnsafeBufferPointer<UInt8>, scheme: TokenScheme) -> BearerAuthorization {
+        let name = scheme.rawValue
+        guard value.count > name.utf8.count else {
+            return .malformed(problem("the Authorization field has the \(name) scheme but no token"))
+        }
+        let token = value[name.utf8.count...].drop(while: { $0 == 0x20 })
         guard !token.isEmpty else {
-            return .malformed(problem("the Authorization field has the Bearer scheme but no token"))
+            return .malformed(problem("the Authorization field has the \(name) scheme but no token"))
         }
         guard token.count <= maximumTokenLength else {
-            return .malformed(problem("the bearer token is \(token.count) bytes long; at most \(maximumTokenLength) are accepted"))
+            return .malformed(problem("the \(scheme.tokenName) is \(token.count) bytes long; at most \(maximumTokenLength) are accepted"))
         }
         var sawPadding = false
         var offset = 0
         for byte in token {
             defer { offset += 1 }
             if byte == UInt8(ascii: "=") {
-                guard offset > 0 else { return .malformed(problem("the bearer token starts with \"=\" (RFC 6750 §2.1 b64token)")) }
+                guard offset > 0 else { return .malformed(problem("the \(scheme.tokenName) starts with \"=\" (RFC 6750 §2.1 b64token)")) }
                 sawPadding = true
             } else if sawPadding || !isB64TokenCharacter(byte) {
                 let what = byte == 0x20 || byte == 0x09 ? "white space (one token only)" : "a character outside the b64token grammar"
-                return .malformed(problem("the bearer token has \(what) at offset \(offset) (RFC 6750 §2.1)"))
+                return .malformed(problem("the \(scheme.tokenName) has \(what) at offset \(offset) (RFC 6750 §2.1)"))
             }
         }
         return .token(String(decoding: UnsafeBufferPointer(rebasing: token), as: UTF8.self))
@@ -115,4 +129,23 @@ public enum BearerAuthorization: Sendable, Hashable, CustomStringConvertible, Cu
 
     /// A mirror without the token, so that `dump` cannot print it either.
     public var customMirror: Mirror { Mirror(self, children: ["value": description]) }
+}
+
+/// The authentication scheme of an `Authorization` field: `Bearer` (RFC 6750) or `DPoP` (RFC 9449 §7.1).
+public enum TokenScheme: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    /// `Authorization: Bearer <token>`.
+    case bearer = "Bearer"
+    /// `Authorization: DPoP <token>`, with a proof in the `DPoP` field.
+    case dpop = "DPoP"
+
+    /// `Bearer` or `DPoP`.
+    public var description: String { rawValue }
+
+    /// How messages name the token.
+    var tokenName: String {
+        switch self {
+        case .bearer: "bearer token"
+        case .dpop: "DPoP-bound token"
+        }
+    }
 }

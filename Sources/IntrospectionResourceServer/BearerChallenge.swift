@@ -25,14 +25,22 @@ public struct BearerChallenge: Sendable, Hashable, CustomStringConvertible {
 
     /// The field value.
     public var description: String {
-        var parts = ["realm=\"" + Self.quotedStringContent(realm) + "\""]
+        Self.render("Bearer", realm: realm, error: error, scopes: scopes)
+    }
+
+    /// `<scheme> realm="…"[, algs="…"][, error="…"][, scope="…"]`: the one rendering of both schemes.
+    static func render(_ scheme: String, realm: String, algorithms: [String]? = nil, error: String?, scopes: [String]) -> String {
+        var parts = ["realm=\"" + quotedStringContent(realm) + "\""]
+        if let algorithms {
+            parts.append("algs=\"" + algorithms.map { restricted($0, allowSpace: false) }.joined(separator: " ") + "\"")
+        }
         if let error {
-            parts.append("error=\"" + Self.restricted(error, allowSpace: true) + "\"")
+            parts.append("error=\"" + restricted(error, allowSpace: true) + "\"")
         }
         if !scopes.isEmpty {
-            parts.append("scope=\"" + scopes.map { Self.restricted($0, allowSpace: false) }.joined(separator: " ") + "\"")
+            parts.append("scope=\"" + scopes.map { restricted($0, allowSpace: false) }.joined(separator: " ") + "\"")
         }
-        return "Bearer " + parts.joined(separator: ", ")
+        return scheme + " " + parts.joined(separator: ", ")
     }
 
     /// A realm as the inside of a quoted string: `"` and `\` escaped, anything but visible ASCII and space
@@ -58,5 +66,35 @@ public struct BearerChallenge: Sendable, Hashable, CustomStringConvertible {
             if allowed { result.unicodeScalars.append(scalar) } else { result += "?" }
         }
         return result
+    }
+}
+
+/// The `WWW-Authenticate` value of a DPoP answer (RFC 9449 §7.1):
+///
+///     DPoP realm="api", algs="ES256 EdDSA", error="invalid_dpop_proof"
+///
+/// Values are quoted and restricted as in ``BearerChallenge``; `algs` lists the accepted algorithms.
+public struct DPoPChallenge: Sendable, Hashable, CustomStringConvertible {
+    /// The protection space.
+    public let realm: String
+    /// The accepted `alg` values, in order.
+    public let algorithms: [String]
+    /// The error code: nil for a plain challenge, else `invalid_dpop_proof`, `use_dpop_nonce`,
+    /// `invalid_token`, `invalid_request` or `insufficient_scope`.
+    public let error: String?
+    /// The scopes needed, for `insufficient_scope`.
+    public let scopes: [String]
+
+    /// Makes a challenge.
+    public init(realm: String, algorithms: [String], error: String? = nil, scopes: [String] = []) {
+        self.realm = realm
+        self.algorithms = algorithms
+        self.error = error
+        self.scopes = scopes
+    }
+
+    /// The field value.
+    public var description: String {
+        BearerChallenge.render("DPoP", realm: realm, algorithms: algorithms, error: error, scopes: scopes)
     }
 }

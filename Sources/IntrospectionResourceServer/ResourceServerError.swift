@@ -37,6 +37,21 @@ public struct ResourceServerError: Error, Sendable, Hashable, CustomStringConver
         /// The authorization server refused the call with a status other than 5xx or 429 (400, 401, a
         /// redirect): the resource server's credentials or configuration are wrong.
         public static let callRefused = Code(rawValue: "call_refused")
+        /// The DPoP proof is missing, malformed, does not verify, or does not fit the request (RFC 9449
+        /// §4.3); for a failure of the proof itself ``ResourceServerError/verifierCode`` holds the core's
+        /// code (`wrong_type`, `unsupported_algorithm`, `bad_signature`, ...).
+        public static let invalidDPoPProof = Code(rawValue: "invalid_dpop_proof")
+        /// Server nonces are on and the proof carries none, or a stale one (RFC 9449 §9).
+        public static let dpopNonceRequired = Code(rawValue: "use_dpop_nonce")
+        /// The token is sender-constrained and the request does not show the key or certificate it is
+        /// bound to (`cnf.jkt`, RFC 9449 §6; `cnf.x5t#S256`, RFC 8705 §3), or a `DPoP` scheme carried a
+        /// token that is not DPoP-bound.
+        public static let tokenBindingMismatch = Code(rawValue: "token_binding_mismatch")
+        /// The DPoP replay cache is full of proofs still inside their window: the proof is refused (503)
+        /// rather than accepted without a replay check.
+        public static let replayCacheFull = Code(rawValue: "replay_cache_full")
+        /// A client certificate passed on in a header (``ClientCertificateHeader``) cannot be read.
+        public static let malformedClientCertificate = Code(rawValue: "malformed_client_certificate")
     }
 
     /// What went wrong, as a stable code.

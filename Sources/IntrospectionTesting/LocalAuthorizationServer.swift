@@ -274,6 +274,14 @@ public final class LocalAuthorizationServer: StoppableServer {
         issueToken(claims: accessTokenClaims(scope: scope, lifetime: lifetime))
     }
 
+    /// Stores a sender-constrained access token: its introspection answer has the `cnf` member of
+    /// `confirmation` (`jkt` for DPoP, `x5t#S256` for a client certificate).
+    @discardableResult
+    public func issueAccessToken(scope: String = "read write", lifetime: Int = 3600, confirmation: TokenConfirmation) -> String {
+        let claims = accessTokenClaims(scope: scope, lifetime: lifetime)
+        return issueToken(claims: JSONObject(members: claims.members + [.init(name: "cnf", value: confirmation.json)]))
+    }
+
     /// Stores `token` with `claims`, as a token of `type` (`access_token` by default).
     public func storeToken(_ token: String, claims: JSONObject, allowedClients: Set<String>? = nil, type: String = "access_token") {
         state.withLockedValue { $0.tokens[token] = TokenRecord(claims: claims, allowedClients: allowedClients, type: type) }
@@ -362,3 +370,32 @@ public final class LocalAuthorizationServer: StoppableServer {
     }
 }
 
+
+/// The confirmation (`cnf`, RFC 7800 §3.1) of a sender-constrained token, as its introspection answer
+/// carries it.
+public struct TokenConfirmation: Sendable, Hashable {
+    /// `jkt`: the RFC 7638 thumbprint of the DPoP key the token is bound to (RFC 9449 §6.2).
+    public var jwkThumbprint: String?
+    /// `x5t#S256`: the base64url SHA-256 of the client certificate's DER (RFC 8705 §3.1).
+    public var certificateThumbprint: String?
+
+    /// A confirmation with either member or both.
+    public init(jwkThumbprint: String? = nil, certificateThumbprint: String? = nil) {
+        self.jwkThumbprint = jwkThumbprint
+        self.certificateThumbprint = certificateThumbprint
+    }
+
+    /// A DPoP binding: `{"jkt": thumbprint}`.
+    public static func dpop(_ thumbprint: String) -> TokenConfirmation { TokenConfirmation(jwkThumbprint: thumbprint) }
+
+    /// A certificate binding: `{"x5t#S256": thumbprint}`.
+    public static func certificate(_ thumbprint: String) -> TokenConfirmation { TokenConfirmation(certificateThumbprint: thumbprint) }
+
+    /// The `cnf` object.
+    public var json: JSONValue {
+        var members: [JSONObject.Member] = []
+        if let jwkThumbprint { members.append(.init(name: "jkt", value: .string(jwkThumbprint))) }
+        if let certificateThumbprint { members.append(.init(name: "x5t#S256", value: .string(certificateThumbprint))) }
+        return .object(JSONObject(members: members))
+    }
+}

@@ -133,8 +133,14 @@ final class ForwardAuthProcess: @unchecked Sendable {
 
     static let transport = AsyncHTTPClientTransport()
 
-    /// Sends a request to `url`.
-    static func send(_ url: String, method: HTTPRequest.Method = .get, token: String? = nil, fields: [(String, String)] = []) async throws -> Answer {
+    /// Sends a request to `url` (through `transport`: the shared plain one by default).
+    static func send(
+        _ url: String,
+        method: HTTPRequest.Method = .get,
+        token: String? = nil,
+        fields: [(String, String)] = [],
+        transport: AsyncHTTPClientTransport = transport
+    ) async throws -> Answer {
         var request = try #require(HTTPRequest(method: method, urlString: url, headerFields: [:]))
         if let token { request.headerFields.append(HTTPField(name: .authorization, value: "Bearer \(token)")) }
         for (name, value) in fields { request.headerFields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }

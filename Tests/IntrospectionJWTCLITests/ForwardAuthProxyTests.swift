@@ -13,9 +13,11 @@ struct ForwardAuthProxyTests {
     /// The proxies whose tests run here; a proxy left out is named in the skip message.
     static let kinds: [ReverseProxy.Kind] = [.nginx, .caddy]
 
-    /// Runs `body` with the local AS, the echo upstream, forward-auth (with `options`) and `kind` in front.
+    /// Runs `body` with the local AS, the echo upstream, forward-auth (with `options`) and `kind` in front,
+    /// configured with the documented snippet of `variant`.
     static func withStack(
         _ kind: ReverseProxy.Kind,
+        variant: ReverseProxy.Variant = .plain,
         options: [String] = [],
         _ body: (LocalAuthorizationServer, TestHTTPServer, ReverseProxy) async throws -> Void
     ) async throws {
@@ -27,7 +29,7 @@ struct ForwardAuthProxyTests {
         try await LocalAuthorizationServer.start(client: ForwardAuthProcess.client).shuttingDown { server in
             try await EchoUpstream.start().shuttingDown { upstream in
                 try await ForwardAuthProcess.with(server, options) { forwardAuth in
-                    let proxy = try await ReverseProxy.start(kind, upstream: upstream.baseURL, forwardAuth: forwardAuth.baseURL)
+                    let proxy = try await ReverseProxy.start(kind, variant: variant, upstream: upstream.baseURL, forwardAuth: forwardAuth.baseURL)
                     do {
                         try await body(server, upstream, proxy)
                     } catch {

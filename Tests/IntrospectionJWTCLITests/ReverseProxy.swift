@@ -37,6 +37,36 @@ final class ReverseProxy: @unchecked Sendable {
 
     static let inCI = ProcessInfo.processInfo.environment["CI"] == "true"
 
+    /// Which snippet of the documentation: the plain HTTP one, or the one that terminates TLS and passes
+    /// the client certificate on (```` ```nginx mtls ````, ```` ```caddyfile mtls ````).
+    enum Variant: Sendable {
+        case plain
+        case tls
+
+        /// The info string's suffix.
+        var fenceSuffix: String { self == .tls ? " mtls" : "" }
+
+        /// Where the snippet has the proxy listen (`host:port`): the host stays, the port is replaced.
+        func documentedProxyAddress(_ kind: Kind) -> String {
+            switch (self, kind) {
+            case (.plain, _): ReverseProxy.documentedAddresses.proxy
+            case (.tls, .nginx): "127.0.0.1:8443"
+            case (.tls, .caddy): "localhost:8443"
+            }
+        }
+
+        /// The certificate files the TLS snippets name, and the test files that stand in for them.
+        func certificateFiles(_ kind: Kind) -> [(documented: String, actual: String)] {
+            guard self == .tls else { return [] }
+            let folder = "/etc/\(kind.rawValue)/tls/"
+            return [
+                (folder + "server.pem", MTLSFixtures.path("server")),
+                (folder + "server-key.pem", MTLSFixtures.path("server-key")),
+                (folder + "client-ca.pem", MTLSFixtures.path("ca")),
+            ]
+        }
+    }
+
     /// The addresses the snippets are written with: the proxy, the application, `forward-auth`.
     static let documentedAddresses = (proxy: "127.0.0.1:8000", upstream: "127.0.0.1:8080", forwardAuth: "127.0.0.1:9090")
 
@@ -45,11 +75,12 @@ final class ReverseProxy: @unchecked Sendable {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("docs/forward-auth.md")
 
-    /// The one fenced block of `kind` in the documentation, verbatim.
-    static func snippet(_ kind: Kind) throws -> String {
+    /// The one fenced block of `kind` (and `variant`) in the documentation, verbatim.
+    static func snippet(_ kind: Kind, variant: Variant = .plain) throws -> String {
         let text = try String(contentsOf: documentation, encoding: .utf8)
-        let blocks = text.components(separatedBy: "\n```" + kind.fence + "\n").dropFirst()
-        #expect(blocks.count == 1, "docs/forward-auth.md should have exactly one ```\(kind.fence) block")
+        let fence = kind.fence + variant.fenceSuffix
+        let blocks = text.components(separatedBy: "\n```" + fence + "\n").dropFirst()
+        #expect(blocks.count == 1, "docs/forward-auth.md should have exactly one ```\(fence) block")
         let block = try #require(blocks.first?.components(separatedBy: "\n```").first)
         return block + "\n"
     }
@@ -57,7 +88,7 @@ final class ReverseProxy: @unchecked Sendable {
     let kind: Kind
     let process: Process
     let directory: TemporaryDirectory
-    /// `http://127.0.0.1:<port>`.
+    /// `http://127.0.0.1:<port>`, or `https://localhost:<port>` for the TLS snippets.
     let baseURL: String
 
     private init(kind: Kind, process: Process, directory: TemporaryDirectory, baseURL: String) {
@@ -71,18 +102,20 @@ final class ReverseProxy: @unchecked Sendable {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
-    /// Starts `kind` with its documented snippet in front of `upstream` (an `http://127.0.0.1:<port>`
-    /// URL) and `forwardAuth` (the same), and waits until it accepts connections.
-    static func start(_ kind: Kind, upstream: String, forwardAuth: String) async throws -> ReverseProxy {
+    /// Starts `kind` with its documented snippet (of `variant`) in front of `upstream` (an
+    /// `http://127.0.0.1:<port>` URL) and `forwardAuth` (the same), and waits until it accepts connections.
+    static func start(_ kind: Kind, variant: Variant = .plain, upstream: String, forwardAuth: String) async throws -> ReverseProxy {
         let executable = try #require(kind.executable, "\(kind) is not installed (CI=true): \(kind.installHint)")
         let directory = try TemporaryDirectory()
         let port = try FreePort.find()
-        var snippet = try snippet(kind)
+        var snippet = try snippet(kind, variant: variant)
+        let proxyAddress = variant.documentedProxyAddress(kind)
+        let proxyHost = String(proxyAddress.prefix { $0 != ":" })
         for (documented, actual) in [
-            (documentedAddresses.proxy, "127.0.0.1:\(port)"),
+            (proxyAddress, "\(proxyHost):\(port)"),
             (documentedAddresses.upstream, String(upstream.dropFirst("http://".count))),
             (documentedAddresses.forwardAuth, String(forwardAuth.dropFirst("http://".count))),
-        ] {
+        ] + variant.certificateFiles(kind) {
             #expect(snippet.contains(documented), "the \(kind) snippet no longer names \(documented)")
             snippet = snippet.replacingOccurrences(of: documented, with: actual)
         }
@@ -119,7 +152,8 @@ final class ReverseProxy: @unchecked Sendable {
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: try directory.write("stdout", "")))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: try directory.write("stderr", "")))
         try process.run()
-        let proxy = ReverseProxy(kind: kind, process: process, directory: directory, baseURL: "http://127.0.0.1:\(port)")
+        let baseURL = variant == .tls ? "https://\(proxyHost):\(port)" : "http://127.0.0.1:\(port)"
+        let proxy = ReverseProxy(kind: kind, process: process, directory: directory, baseURL: baseURL)
         let deadline = ContinuousClock.now + .seconds(30)
         while process.isRunning, ContinuousClock.now < deadline, !FreePort.accepts(port) {
             try await Task.sleep(for: .milliseconds(50))

@@ -23,15 +23,26 @@ extension ResourceServerSuites {
                 _ = await authorizer.authorize(authorizationValues: ["Bearer \(fixture.token())"])
                 server.updateFaults { $0.tamperPayload = false; $0.errorResponse = (503, "{}") }
                 _ = await authorizer.authorize(authorizationValues: ["Bearer \(fixture.token())"])
+                server.updateFaults { $0.errorResponse = nil }
+                // Sender-constrained tokens, through the request-aware entry point.
+                let bound = server.issueAccessToken(confirmation: .dpop(TestDPoPClient().thumbprint))
+                _ = await authorizer.authorize([.authorization: "Bearer \(bound)"])
+                let withDPoP = BearerTokenAuthorizer(
+                    introspection: fixture.introspection, realm: "orders-api", dpop: DPoPOptions(), metricsFactory: metrics)
+                _ = await withDPoP.authorize([.authorization: "DPoP \(bound)"])
 
                 func count(_ outcome: String) throws -> Int64 {
                     try metrics.expectCounter(AccessDecisionMetrics.decisions, [(AccessDecisionMetrics.outcomeDimension, outcome)]).totalValue
                 }
-                let counted = try ["allowed", "insufficient_scope", "missing_token", "malformed_request", "inactive_token", "invalid_answer", "unavailable"]
-                    .map(count)
-                #expect(counted == [2, 1, 1, 1, 1, 1, 1])
-                #expect(AccessDenial.Reason.allCases.map(\.rawValue).sorted()
-                    == ["inactive_token", "insufficient_scope", "invalid_answer", "malformed_request", "missing_token", "unavailable"])
+                let counted = try [
+                    "allowed", "insufficient_scope", "missing_token", "malformed_request", "inactive_token", "invalid_answer", "unavailable",
+                    "binding_mismatch", "invalid_dpop_proof", "use_dpop_nonce",
+                ].map(count)
+                #expect(counted == [2, 1, 1, 1, 1, 1, 1, 1, 1, 0])
+                #expect(AccessDenial.Reason.allCases.map(\.rawValue).sorted() == [
+                    "binding_mismatch", "inactive_token", "insufficient_scope", "invalid_answer", "invalid_dpop_proof", "malformed_request",
+                    "missing_token", "unavailable", "use_dpop_nonce",
+                ])
             }
         }
     }

@@ -83,18 +83,25 @@ extension JOSEHeader {
     /// `token-introspection+jwt` with or without the `application/` prefix, in any letter case
     /// (RFC 7515 §4.1.9); media-type parameters are not tolerated.
     static func isTokenIntrospectionType(_ type: String) -> Bool {
+        isMediaType(type, tokenIntrospectionTypeBytes)
+    }
+
+    /// Whether `type` names the media type `application/<expected>`, with or without the `application/`
+    /// prefix, in any ASCII letter case (RFC 7515 §4.1.9); media-type parameters are not tolerated.
+    /// `expected` is lowercase ASCII.
+    static func isMediaType(_ type: String, _ expected: StaticString) -> Bool {
         // Compared in place, letter case folded byte by byte: no lowered copy (this runs on every token).
         var type = type
         return type.withUTF8 { bytes in
             let prefix: StaticString = "application/"
             var offset = 0
-            if bytes.count == prefix.utf8CodeUnitCount + tokenIntrospectionTypeBytes.utf8CodeUnitCount {
+            if bytes.count == prefix.utf8CodeUnitCount + expected.utf8CodeUnitCount {
                 guard equalsIgnoringASCIICase(bytes, 0, prefix) else { return false }
                 offset = prefix.utf8CodeUnitCount
-            } else if bytes.count != tokenIntrospectionTypeBytes.utf8CodeUnitCount {
+            } else if bytes.count != expected.utf8CodeUnitCount {
                 return false
             }
-            return equalsIgnoringASCIICase(bytes, offset, tokenIntrospectionTypeBytes)
+            return equalsIgnoringASCIICase(bytes, offset, expected)
         }
     }
 

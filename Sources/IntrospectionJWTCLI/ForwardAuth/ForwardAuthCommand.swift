@@ -23,7 +23,10 @@ struct ForwardAuthCommand: AsyncParsableCommand {
             request whose header fields the proxy passed on: 200 with X-Auth-Subject, X-Auth-Client-Id, \
             X-Auth-Scope, X-Auth-Username, X-Auth-Expires and (JWT mode) X-Introspection-JWT, or 401, 400, \
             403 with WWW-Authenticate (RFC 6750 §3), 503 with Retry-After, 502. X-Required-Scope adds \
-            required scopes to --require-scope for one request. The client secret is read from \
+            required scopes to --require-scope for one request. The original request's method and URI \
+            come from X-Forwarded-Method, -Proto, -Host and -Uri (DPoP proofs, RFC 9449; --no-dpop turns \
+            the DPoP scheme off), its TLS client certificate from the header --client-cert-header names \
+            (certificate-bound tokens, RFC 8705 §3). The client secret is read from \
             $\(ClientCredentialOptions.secretVariable) when --client-secret is absent; --auth \
             private_key_jwt (--client-key) and --auth tls_client_auth (--client-cert, --client-key) need none.
 
@@ -56,6 +59,8 @@ struct ForwardAuthCommand: AsyncParsableCommand {
     var realm: String?
 
     @OptionGroup var decryption: DecryptionOptions
+
+    @OptionGroup var senderConstraints: ForwardAuthSenderOptions
 
     func validate() throws {
         _ = try ListenAddress(parsing: listen)
@@ -105,8 +110,11 @@ struct ForwardAuthCommand: AsyncParsableCommand {
         let introspection = CachedIntrospection(
             client: client, configuration: try cache.configuration(),
             auditRecorder: auditLog.map { JSONLinesAuditRecorder(path: $0, logger: logger) }, logger: logger)
-        let authorizer = BearerTokenAuthorizer(introspection: introspection, realm: realm ?? credentials.issuer, logger: logger)
-        let responder = ForwardAuthResponder(authorizer: authorizer, requirement: try requirement(), registry: registry, logger: logger)
+        let authorizer = BearerTokenAuthorizer(
+            introspection: introspection, realm: realm ?? credentials.issuer, dpop: try senderConstraints.dpop(), logger: logger)
+        let responder = ForwardAuthResponder(
+            authorizer: authorizer, requirement: try requirement(),
+            clientCertificateHeader: try senderConstraints.clientCertificateHeader(), registry: registry, logger: logger)
 
         let app = Application(
             responder: responder,

@@ -13,7 +13,8 @@ typealias ForwardAuthContext = BasicAuthRequestContext<IntrospectionIdentity>
 /// `forward-auth`'s HTTP service: `GET /healthz`, `GET /metrics` (and `HEAD` of both), and on every other request (any
 /// method, any path: `/auth` in the snippets) a decision about the original request whose header fields
 /// the proxy passed on, made by the Hummingbird middleware (`IntrospectionMiddleware`) with the required
-/// scopes of `--require-scope` plus those of `X-Required-Scope`.
+/// scopes of `--require-scope` plus those of `X-Required-Scope`, about the original request that
+/// `X-Forwarded-Method`, `-Proto`, `-Host` and `-Uri` describe (and the `--client-cert-header` field).
 struct ForwardAuthResponder: HTTPResponder {
     typealias Context = ForwardAuthContext
 
@@ -23,10 +24,22 @@ struct ForwardAuthResponder: HTTPResponder {
     let registry: PrometheusCollectorRegistry
     let logger: Logger
 
-    init(authorizer: BearerTokenAuthorizer, requirement: AccessRequirement, registry: PrometheusCollectorRegistry, logger: Logger) {
-        self.middleware = IntrospectionMiddleware(authorizer, requirement: requirement) { request in
-            ForwardedIdentity.requiredScopes(request.headers)
-        }
+    /// A decision service for `authorizer` and `requirement`; the client certificate is read from the field
+    /// `clientCertificateHeader` names, and from no field when it is nil.
+    init(
+        authorizer: BearerTokenAuthorizer,
+        requirement: AccessRequirement,
+        clientCertificateHeader: HTTPField.Name? = nil,
+        registry: PrometheusCollectorRegistry,
+        logger: Logger
+    ) {
+        self.middleware = IntrospectionMiddleware(
+            authorizer, requirement: requirement,
+            additionalScopes: { request in ForwardedIdentity.requiredScopes(request.headers) },
+            // The original request, as the proxy describes it: X-Forwarded-Method, -Proto, -Host, -Uri.
+            describedRequest: { request, _ in
+                ProtectedResourceRequest(forwardedHeaderFields: request.headers, clientCertificateHeader: clientCertificateHeader)
+            })
         self.registry = registry
         self.logger = logger
     }
