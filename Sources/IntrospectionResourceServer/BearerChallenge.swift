@@ -28,9 +28,12 @@ public struct BearerChallenge: Sendable, Hashable, CustomStringConvertible {
         Self.render("Bearer", realm: realm, error: error, scopes: scopes)
     }
 
-    /// `<scheme> realm="…"[, algs="…"][, error="…"][, scope="…"]`: the one rendering of both schemes.
-    static func render(_ scheme: String, realm: String, algorithms: [String]? = nil, error: String?, scopes: [String]) -> String {
-        var parts = ["realm=\"" + quotedStringContent(realm) + "\""]
+    /// `<scheme> [realm="…"][, algs="…"][, error="…"][, scope="…"]`: the one rendering of both schemes.
+    static func render(_ scheme: String, realm: String?, algorithms: [String]? = nil, error: String?, scopes: [String]) -> String {
+        var parts: [String] = []
+        if let realm {
+            parts.append("realm=\"" + quotedStringContent(realm) + "\"")
+        }
         if let algorithms {
             parts.append("algs=\"" + algorithms.map { restricted($0, allowSpace: false) }.joined(separator: " ") + "\"")
         }
@@ -69,14 +72,13 @@ public struct BearerChallenge: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// The `WWW-Authenticate` value of a DPoP answer (RFC 9449 §7.1):
+/// The `WWW-Authenticate` value of a DPoP answer (RFC 9449 §7.1), in the form of the RFC's examples and
+/// of this package's contract, without a realm (the `Bearer` challenge sent beside it names the realm):
 ///
-///     DPoP realm="api", algs="ES256 EdDSA", error="invalid_dpop_proof"
+///     DPoP algs="ES256 EdDSA", error="invalid_dpop_proof"
 ///
 /// Values are quoted and restricted as in ``BearerChallenge``; `algs` lists the accepted algorithms.
 public struct DPoPChallenge: Sendable, Hashable, CustomStringConvertible {
-    /// The protection space.
-    public let realm: String
     /// The accepted `alg` values, in order.
     public let algorithms: [String]
     /// The error code: nil for a plain challenge, else `invalid_dpop_proof`, `use_dpop_nonce`,
@@ -86,8 +88,7 @@ public struct DPoPChallenge: Sendable, Hashable, CustomStringConvertible {
     public let scopes: [String]
 
     /// Makes a challenge.
-    public init(realm: String, algorithms: [String], error: String? = nil, scopes: [String] = []) {
-        self.realm = realm
+    public init(algorithms: [String], error: String? = nil, scopes: [String] = []) {
         self.algorithms = algorithms
         self.error = error
         self.scopes = scopes
@@ -95,6 +96,6 @@ public struct DPoPChallenge: Sendable, Hashable, CustomStringConvertible {
 
     /// The field value.
     public var description: String {
-        BearerChallenge.render("DPoP", realm: realm, algorithms: algorithms, error: error, scopes: scopes)
+        BearerChallenge.render("DPoP", realm: nil, algorithms: algorithms, error: error, scopes: scopes)
     }
 }

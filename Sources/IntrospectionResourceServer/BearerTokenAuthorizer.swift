@@ -24,7 +24,7 @@ public import Metrics
 ///
 /// | request | answer |
 /// |---|---|
-/// | `DPoP` scheme, the proof missing, two of them, or any check of RFC 9449 §4.3 failing, or a replay | 401, `DPoP realm="…", algs="…", error="invalid_dpop_proof"`, and `Bearer realm="…"` |
+/// | `DPoP` scheme, the proof missing, two of them, or any check of RFC 9449 §4.3 failing, or a replay | 401, `DPoP algs="…", error="invalid_dpop_proof"`, and `Bearer realm="…"` |
 /// | nonces on, the proof without the current one | 401, `DPoP …, error="use_dpop_nonce"`, `Bearer …` and `DPoP-Nonce` |
 /// | a `cnf.jkt` token sent as `Bearer`, or with a proof of another key; a `DPoP` scheme for a token without `cnf.jkt` | 401, `DPoP …, error="invalid_token"` and `Bearer …` (`Bearer …, error="invalid_token"` alone when DPoP is off) |
 /// | a `cnf.x5t#S256` token without that client certificate | 401, `…, error="invalid_token"` in the scheme used |
@@ -280,7 +280,7 @@ public struct BearerTokenAuthorizer: Sendable {
     private func challenges(error: String?, scopes: [String], scheme: TokenScheme) -> [String] {
         guard let dpopChecker, scheme == .dpop else { return [BearerChallenge(realm: realm, error: error, scopes: scopes).description] }
         return [
-            DPoPChallenge(realm: realm, algorithms: dpopChecker.algorithmNames, error: error, scopes: scopes).description,
+            DPoPChallenge(algorithms: dpopChecker.algorithmNames, error: error, scopes: scopes).description,
             BearerChallenge(realm: realm).description,
         ]
     }

@@ -26,7 +26,7 @@ struct ForwardAuthProxySenderConstraintTests {
 
     /// The refusal of a DPoP request: the DPoP challenge with `error`, then the plain Bearer one.
     static func dpopRefusal(_ error: String) -> [String] {
-        [#"DPoP realm="orders-api", algs="\#(ForwardAuthSenderConstraintTests.defaultAlgs)", error="\#(error)""#, #"Bearer realm="orders-api""#]
+        [#"DPoP algs="\#(ForwardAuthSenderConstraintTests.defaultAlgs)", error="\#(error)""#, #"Bearer realm="orders-api""#]
     }
 
     /// Sends a request over TLS to `url` (trusting the test CA), presenting the client certificate named

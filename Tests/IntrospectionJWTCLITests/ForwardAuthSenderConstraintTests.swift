@@ -21,7 +21,7 @@ struct ForwardAuthSenderConstraintTests {
 
     /// The DPoP answer of a refusal about DPoP: the DPoP challenge with `error`, then a plain Bearer one.
     static func dpopChallenges(_ error: String, algs: String = defaultAlgs) -> [String] {
-        [#"DPoP realm="orders-api", algs="\#(algs)", error="\#(error)""#, #"Bearer realm="orders-api""#]
+        [#"DPoP algs="\#(algs)", error="\#(error)""#, #"Bearer realm="orders-api""#]
     }
 
     /// The fields of a DPoP request: `Authorization: DPoP <token>` and a proof for the forwarded request.

@@ -200,7 +200,7 @@ extension ResourceServerSuites {
                         continue
                     }
                     #expect(denial.status == .unauthorized, "\(label)")
-                    #expect(denial.challenges == [#"DPoP realm="orders-api", algs="ES256 EdDSA RS256", error="invalid_dpop_proof""#, #"Bearer realm="orders-api""#], "\(label)")
+                    #expect(denial.challenges == [#"DPoP algs="ES256 EdDSA RS256", error="invalid_dpop_proof""#, #"Bearer realm="orders-api""#], "\(label)")
                 }
             }
         }

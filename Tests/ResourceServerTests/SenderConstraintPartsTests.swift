@@ -85,9 +85,9 @@ struct SenderConstraintPartsTests {
                 ("Bearer never-issued", .unauthorized, [#"Bearer realm="orders-api", error="invalid_token""#]),
             ]
             let dpop: [(String?, HTTPResponse.Status, [String])] = [
-                ("DPoP a b", .badRequest, [#"DPoP realm="orders-api", algs="ES256 EdDSA", error="invalid_request""#, #"Bearer realm="orders-api""#]),
+                ("DPoP a b", .badRequest, [#"DPoP algs="ES256 EdDSA", error="invalid_request""#, #"Bearer realm="orders-api""#]),
                 // The header-only entry point: method and URI unknown, so no proof can be checked.
-                ("DPoP \(fixture.token())", .unauthorized, [#"DPoP realm="orders-api", algs="ES256 EdDSA", error="invalid_dpop_proof""#, #"Bearer realm="orders-api""#]),
+                ("DPoP \(fixture.token())", .unauthorized, [#"DPoP algs="ES256 EdDSA", error="invalid_dpop_proof""#, #"Bearer realm="orders-api""#]),
             ]
             for (authorization, status, expected) in bearer + dpop {
                 let answer = await challenges(authorization)

@@ -150,7 +150,7 @@ struct SenderConstrainedVaporTests {
                 let plainHTTP = try await send(nil, ["Authorization": "DPoP \(dpopBound)", "DPoP": proof("http://127.0.0.1:\(port)/orders")])
                 #expect(plainHTTP.status == .unauthorized)
                 #expect(plainHTTP.headers["WWW-Authenticate"] == [
-                    #"DPoP realm="orders-api", algs="ES256 EdDSA", error="invalid_dpop_proof""#, #"Bearer realm="orders-api""#,
+                    #"DPoP algs="ES256 EdDSA", error="invalid_dpop_proof""#, #"Bearer realm="orders-api""#,
                 ])
                 #expect(try await send("client", ["Authorization": "Bearer \(certificateBound)"]).status == .ok)
                 let noCertificate = try await send(nil, ["Authorization": "Bearer \(certificateBound)"])
@@ -187,7 +187,7 @@ struct SenderConstrainedVaporTests {
                         let refused = try await send(htu: wrong)
                         #expect(refused.status == .unauthorized, "\(wrong)")
                         #expect(refused.headers["WWW-Authenticate"] == [
-                            #"DPoP realm="orders-api", algs="ES256", error="invalid_dpop_proof""#, #"Bearer realm="orders-api""#,
+                            #"DPoP algs="ES256", error="invalid_dpop_proof""#, #"Bearer realm="orders-api""#,
                         ], "\(wrong)")
                     }
                 } catch {
