@@ -61,7 +61,7 @@ fi
 #    (its "Personalized" default fails without one).
 # --------------------------------------------------------------------------
 # The MUST/SHOULD checks glewlwyd 2.7.5 is known to fail (docs/interop.md); the conformance run must flag each.
-GLEWLWYD_EXPECTED_FAILURES=${GLEWLWYD_EXPECTED_FAILURES:-"metadata.location jwt.aud inactive.status auth.unauthenticated auth.www_authenticate"}
+GLEWLWYD_EXPECTED_FAILURES=${GLEWLWYD_EXPECTED_FAILURES:-"metadata.location jwt.aud inactive.status token_type_hint.wrong token_type_hint.unknown auth.unauthenticated auth.www_authenticate"}
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
