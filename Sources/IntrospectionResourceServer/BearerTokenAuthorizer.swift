@@ -52,6 +52,8 @@ public struct BearerTokenAuthorizer: Sendable {
     private let dpopChecker: DPoPProofChecker?
     private let logger: Logger
     private let instruments: AccessDecisionInstruments
+    /// A last check of an active answer before it is allowed; a failure makes the answer invalid (502).
+    private let answerCheck: (@Sendable (IntrospectionIdentity) -> ResourceServerError?)?
 
     /// 5 seconds: long enough for a restarting authorization server, short enough that a client retries
     /// soon after an outage.
@@ -67,14 +69,19 @@ public struct BearerTokenAuthorizer: Sendable {
     ///   - logger: where refusals caused by the authorization server are logged (never the token).
     ///   - metricsFactory: where the counter of ``AccessDecisionMetrics`` goes; nil for the bootstrapped
     ///     `MetricsSystem`.
+    ///   - answerCheck: a last check of an active, verified answer that the caller needs in order to use it
+    ///     (for example that each member can be passed on in a header field); an error it returns makes
+    ///     the decision an invalid answer (502, counted and logged as such). Nil: no such check.
     public init(
         introspection: CachedIntrospection,
         realm: String,
         retryAfter: Duration = defaultRetryAfter,
         dpop: DPoPOptions? = nil,
         logger: Logger = Logger(label: "introspection-jwt.resource-server"),
-        metricsFactory: (any MetricsFactory)? = nil
+        metricsFactory: (any MetricsFactory)? = nil,
+        answerCheck: (@Sendable (IntrospectionIdentity) -> ResourceServerError?)? = nil
     ) {
+        self.answerCheck = answerCheck
         self.introspection = introspection
         self.realm = realm
         self.retryAfter = retryAfter
@@ -143,7 +150,11 @@ public struct BearerTokenAuthorizer: Sendable {
                 return .denied(denial(.dpopNonceRequired, scheme: .dpop, failure: problem))
             }
         }
-        switch await introspection.introspect(token: token) {
+        var outcome = await introspection.introspect(token: token)
+        if case .active(let identity) = outcome, let failure = answerCheck?(identity) {
+            outcome = .invalidAnswer(failure)
+        }
+        switch outcome {
         case .active(let identity):
             if let refusal = bindingRefusal(identity, scheme: scheme, proof: proof, request: request) {
                 logger.debug("sender-constrained token refused", metadata: ["problem": "\(refusal.failure?.message ?? "")"])

@@ -286,7 +286,7 @@ struct ForwardAuthDecisionTests {
         }
     }
 
-    @Test("A member that is no field value (a control character, leading or trailing space) cannot be sent unchanged: 502, not an altered value")
+    @Test("A member that is no field value (a control character, leading or trailing space) cannot be sent unchanged: 502, not an altered value, counted as an invalid answer")
     func memberThatIsNoFieldValue() async throws {
         try await Self.withServer { server in
             let unsendable: [(String, String)] = [
@@ -309,6 +309,9 @@ struct ForwardAuthDecisionTests {
                 #expect(answer.status == 200)
                 #expect(answer.header("X-Auth-Subject") == "Jürgen Müller")
                 #expect(answer.header("X-Auth-Username") == "a\tb")
+                let samples = ForwardAuthLifecycleTests.samples(try await forwardAuth.send("/metrics").body)
+                #expect(samples[#"introspection_jwt_decisions_total{outcome="invalid_answer"}"#] == Double(unsendable.count))
+                #expect(samples[#"introspection_jwt_decisions_total{outcome="allowed"}"#] == 1)
             }
         }
     }

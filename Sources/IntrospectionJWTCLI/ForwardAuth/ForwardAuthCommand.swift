@@ -111,7 +111,8 @@ struct ForwardAuthCommand: AsyncParsableCommand {
             client: client, configuration: try cache.configuration(),
             auditRecorder: auditLog.map { JSONLinesAuditRecorder(path: $0, logger: logger) }, logger: logger)
         let authorizer = BearerTokenAuthorizer(
-            introspection: introspection, realm: realm ?? credentials.issuer, dpop: try senderConstraints.dpop(), logger: logger)
+            introspection: introspection, realm: realm ?? credentials.issuer, dpop: try senderConstraints.dpop(), logger: logger,
+            answerCheck: ForwardedIdentity.unsendableMember)
         let responder = ForwardAuthResponder(
             authorizer: authorizer, requirement: try requirement(),
             clientCertificateHeader: try senderConstraints.clientCertificateHeader(), registry: registry, logger: logger)

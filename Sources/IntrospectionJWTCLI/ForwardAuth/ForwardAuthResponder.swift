@@ -60,7 +60,9 @@ struct ForwardAuthResponder: HTTPResponder {
         }
     }
 
-    /// The 200 answer with the identity's header fields, or a 502 when a member cannot be sent as one.
+    /// The 200 answer with the identity's header fields. The authorizer has already refused (502) an answer
+    /// with a member that cannot be sent as one (`ForwardedIdentity.unsendableMember`); the 502 here only
+    /// keeps that true for an authorizer made without the check.
     private func allowed(_ identity: IntrospectionIdentity) -> Response {
         switch ForwardedIdentity.fields(for: identity) {
         case .success(var fields):

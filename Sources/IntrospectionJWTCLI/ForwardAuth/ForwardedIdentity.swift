@@ -56,6 +56,12 @@ enum ForwardedIdentity {
         return .success(fields)
     }
 
+    /// The member of `identity` that cannot be sent in a header field, or nil: the authorizer's last check
+    /// of an answer, so that such an answer is decided (and counted) as an invalid answer, a 502.
+    @Sendable static func unsendableMember(_ identity: IntrospectionIdentity) -> ResourceServerError? {
+        if case .failure(let failure) = fields(for: identity) { failure } else { nil }
+    }
+
     /// The scopes of every `X-Required-Scope` field, split at spaces and tabs.
     static func requiredScopes(_ fields: HTTPFields) -> [String] {
         fields[values: requiredScope].flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init) }
