@@ -270,7 +270,7 @@ public struct BearerTokenAuthorizer: Sendable {
         case .unavailable:
             (status, error, description) = (.serviceUnavailable, "temporarily_unavailable", "the token cannot be checked now; retry later")
             // The authorization server's own remaining Retry-After when it gave one, else the configured one.
-            fields[.retryAfter] = String(failure?.retryAfter.map(Self.wholeSeconds) ?? retryAfterSeconds)
+            fields[.retryAfter] = String(failure?.retryAfter.map(Self.retryAfterSeconds) ?? retryAfterSeconds)
             challenged = false
         case .invalidAnswer:
             (status, error, description) = (.badGateway, "invalid_introspection_response", "the authorization server's answer could not be verified")
@@ -297,11 +297,10 @@ public struct BearerTokenAuthorizer: Sendable {
     }
 
     /// ``retryAfter`` in whole seconds, rounded up, at least 1.
-    var retryAfterSeconds: Int { Self.wholeSeconds(retryAfter) }
+    var retryAfterSeconds: Int { Self.retryAfterSeconds(retryAfter) }
 
-    /// A duration in whole seconds, rounded up, at least 1 (a `Retry-After` value).
-    static func wholeSeconds(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        return max(1, Int(seconds) + (attoseconds > 0 ? 1 : 0))
+    /// A `Retry-After` value: whole seconds, rounded up, at least 1.
+    static func retryAfterSeconds(_ duration: Duration) -> Int {
+        max(1, Int(duration.secondsRoundedUp))
     }
 }

@@ -68,9 +68,9 @@ public struct IntrospectionClient: Sendable {
         if let remaining = retryAfterGate.remaining(at: clock.uptime) {
             let error = IntrospectionClientError(
                 .unavailable,
-                "the introspection endpoint asked the client to wait (Retry-After); \(Self.seconds(remaining)) remain, no call was sent",
+                "the introspection endpoint asked the client to wait (Retry-After); \(remaining.secondsRoundedUp) s remain, no call was sent",
                 retryAfter: remaining)
-            logger.debug("introspection held back by Retry-After", metadata: ["remaining": "\(Self.seconds(remaining))"])
+            logger.debug("introspection held back by Retry-After", metadata: ["remaining": "\(remaining.secondsRoundedUp) s"])
             return TokenIntrospectionResponse(error: error)
         }
         let resolved: ClientSetup.Resolved
@@ -134,11 +134,5 @@ public struct IntrospectionClient: Sendable {
             return nil
         }
         return min(delay, options.maximumRetryAfter)
-    }
-
-    /// `12 s`, rounded up to whole seconds.
-    static func seconds(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        return "\(seconds + (attoseconds > 0 ? 1 : 0)) s"
     }
 }
