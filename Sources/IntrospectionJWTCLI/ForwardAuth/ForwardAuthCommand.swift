@@ -110,11 +110,8 @@ struct ForwardAuthCommand: AsyncParsableCommand {
         let introspection = CachedIntrospection(
             client: client, configuration: try cache.configuration(),
             auditRecorder: auditLog.map { JSONLinesAuditRecorder(path: $0, logger: logger) }, logger: logger)
-        let authorizer = BearerTokenAuthorizer(
-            introspection: introspection, realm: realm ?? credentials.issuer, dpop: try senderConstraints.dpop(), logger: logger,
-            answerCheck: ForwardedIdentity.unsendableMember)
         let responder = ForwardAuthResponder(
-            authorizer: authorizer, requirement: try requirement(),
+            introspection: introspection, realm: realm ?? credentials.issuer, dpop: try senderConstraints.dpop(), requirement: try requirement(),
             clientCertificateHeader: try senderConstraints.clientCertificateHeader(), registry: registry, logger: logger)
 
         let app = Application(

@@ -22,17 +22,22 @@ struct ForwardAuthResponder: HTTPResponder {
     let middleware: IntrospectionMiddleware<Context>
     /// Where `/metrics` comes from.
     let registry: PrometheusCollectorRegistry
-    let logger: Logger
 
-    /// A decision service for `authorizer` and `requirement`; the client certificate is read from the field
-    /// `clientCertificateHeader` names, and from no field when it is nil.
+    /// A decision service over `introspection` for `requirement`, with DPoP checked as `dpop` says (nil:
+    /// Bearer alone); the client certificate is read from the field `clientCertificateHeader` names, and
+    /// from no field when it is nil. An answer with a member that cannot be sent in a header field is an
+    /// invalid answer (502), decided and counted by the authorizer (`ForwardedIdentity.unsendableMember`).
     init(
-        authorizer: BearerTokenAuthorizer,
+        introspection: CachedIntrospection,
+        realm: String,
+        dpop: DPoPOptions?,
         requirement: AccessRequirement,
         clientCertificateHeader: HTTPField.Name? = nil,
         registry: PrometheusCollectorRegistry,
         logger: Logger
     ) {
+        let authorizer = BearerTokenAuthorizer(
+            introspection: introspection, realm: realm, dpop: dpop, logger: logger, answerCheck: ForwardedIdentity.unsendableMember)
         self.middleware = IntrospectionMiddleware(
             authorizer, requirement: requirement,
             additionalScopes: { request in ForwardedIdentity.requiredScopes(request.headers) },
@@ -41,7 +46,6 @@ struct ForwardAuthResponder: HTTPResponder {
                 ProtectedResourceRequest(forwardedHeaderFields: request.headers, clientCertificateHeader: clientCertificateHeader)
             })
         self.registry = registry
-        self.logger = logger
     }
 
     func respond(to request: Request, context: Context) async throws -> Response {
@@ -60,18 +64,12 @@ struct ForwardAuthResponder: HTTPResponder {
         }
     }
 
-    /// The 200 answer with the identity's header fields. The authorizer has already refused (502) an answer
-    /// with a member that cannot be sent as one (`ForwardedIdentity.unsendableMember`); the 502 here only
-    /// keeps that true for an authorizer made without the check.
+    /// The 200 answer with the identity's header fields (the authorizer has refused, with 502, an answer
+    /// whose members cannot all be sent as such).
     private func allowed(_ identity: IntrospectionIdentity) -> Response {
-        switch ForwardedIdentity.fields(for: identity) {
-        case .success(var fields):
-            fields[.contentLength] = "0"
-            return Response(status: .ok, headers: fields)
-        case .failure(let failure):
-            logger.error("the authorization server's answer cannot be passed on: answering 502", metadata: ["error": "\(failure.message)"])
-            return Response(middleware.authorizer.denial(.invalidAnswer, failure: failure))
-        }
+        var fields = ForwardedIdentity.fields(for: identity)
+        fields[.contentLength] = "0"
+        return Response(status: .ok, headers: fields)
     }
 
     private static func text(_ text: String, contentType: String) -> Response {

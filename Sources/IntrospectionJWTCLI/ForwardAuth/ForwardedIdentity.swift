@@ -24,11 +24,9 @@ enum ForwardedIdentity {
     /// Every field the 200 answer can carry.
     static let all = [subject, clientID, scope, username, expires, introspectionJWT]
 
-    /// The fields for `identity`, or the member that cannot be sent in a header field: a value that is
-    /// not an RFC 9110 §5.5 field value (a control character, leading or trailing white space) would reach
-    /// the upstream changed (`" admin"` as `admin`), so the answer is refused rather than passed on altered.
-    static func fields(for identity: IntrospectionIdentity) -> Result<HTTPFields, ResourceServerError> {
-        var fields = HTTPFields()
+    /// The members passed on, each only when the answer has it: (field, member, value), or why `exp`
+    /// cannot be written in whole seconds.
+    private static func members(of identity: IntrospectionIdentity) -> Result<[(HTTPField.Name, String, String)], ResourceServerError> {
         var expiration: String?
         if let exp = identity.expiration {
             guard let seconds = Int64(exactly: exp.timeIntervalSince1970.rounded(.down)) else {
@@ -44,22 +42,32 @@ enum ForwardedIdentity {
             (expires, "exp", expiration),
             (introspectionJWT, "the signed JWT", identity.signedJWT),
         ]
-        for (name, member, value) in members {
-            guard let value else { continue }
-            guard HTTPField.isValidValue(value) else {
-                return .failure(ResourceServerError(
-                    .protocolViolation,
-                    "the answer's \(member) holds a control character or leading or trailing white space and cannot be sent unchanged in the \(name) header field"))
-            }
-            fields[name] = value
-        }
-        return .success(fields)
+        return .success(members.compactMap { name, member, value in value.map { (name, member, $0) } })
     }
 
-    /// The member of `identity` that cannot be sent in a header field, or nil: the authorizer's last check
-    /// of an answer, so that such an answer is decided (and counted) as an invalid answer, a 502.
+    /// The member of `identity` that cannot be sent in a header field, or nil: `forward-auth`'s authorizer
+    /// refuses such an answer (502, counted as an invalid answer). A value that is not an RFC 9110 §5.5
+    /// field value (a control character, leading or trailing white space) would reach the upstream changed
+    /// (`" admin"` as `admin`), so the answer is refused rather than passed on altered.
     @Sendable static func unsendableMember(_ identity: IntrospectionIdentity) -> ResourceServerError? {
-        if case .failure(let failure) = fields(for: identity) { failure } else { nil }
+        switch members(of: identity) {
+        case .failure(let failure):
+            return failure
+        case .success(let members):
+            guard let (name, member, _) = members.first(where: { !HTTPField.isValidValue($0.2) }) else { return nil }
+            return ResourceServerError(
+                .protocolViolation,
+                "the answer's \(member) holds a control character or leading or trailing white space and cannot be sent unchanged in the \(name) header field")
+        }
+    }
+
+    /// The fields for `identity`, which ``unsendableMember(_:)`` has passed.
+    static func fields(for identity: IntrospectionIdentity) -> HTTPFields {
+        var fields = HTTPFields()
+        for (name, _, value) in (try? members(of: identity).get()) ?? [] {
+            fields[name] = value
+        }
+        return fields
     }
 
     /// The scopes of every `X-Required-Scope` field, split at spaces and tabs.
