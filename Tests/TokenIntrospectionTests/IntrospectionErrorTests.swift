@@ -150,9 +150,11 @@ struct IntrospectionErrorTests {
         faults.introspectionDelay = .seconds(6)
         try await withLocalServer(faults: faults) { server in
             // 400 ms against a 6 s delay: "on time" is well before the answer, with room for a loaded machine.
-            let client = makeClient(server, timeout: .milliseconds(400))
-            // Discovery and keys are not delayed: resolve them first, then time the slow call.
-            _ = await client.introspect(token: "warm-up")
+            // The endpoint and keys are given, so the slow call is the first and only request: no discovery
+            // (which the same 400 ms would bound) runs before it.
+            let client = IntrospectionClient(options: IntrospectionClientOptions(
+                issuer: server.issuer, endpoint: server.introspectionEndpoint, clientID: resourceServer.id,
+                clientSecret: resourceServer.secret, jwksURI: server.jwksURI, timeout: .milliseconds(400)))
             let clock = ContinuousClock()
             let start = clock.now
             let response = await client.introspect(token: "t")
@@ -160,6 +162,7 @@ struct IntrospectionErrorTests {
             #expect(response.error?.code == .transport)
             #expect(response.errorMessage?.contains("timed out") == true)
             #expect(elapsed < .seconds(5))
+            #expect(server.requestCount(path: "/.well-known/oauth-authorization-server") == 0)
         }
     }
 
